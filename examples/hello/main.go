@@ -1,0 +1,98 @@
+// Command hello is a small HTTP service that is its own init script,
+// written with the lsb package:
+//
+//	hello start | stop | restart | try-restart | reload | force-reload | status
+//
+// It answers every request with a greeting read from a file; reload
+// (SIGHUP) reads the file again without dropping a connection.
+//
+// Environment: HELLO_ADDR (default 127.0.0.1:8642), HELLO_GREETING (the
+// greeting file; default: a built-in greeting), HELLO_RUNDIR (where the
+// pidfile and log go; default: lsb's defaults, /run and /var/log as root).
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/lsbinit/lsbinit/lsb"
+)
+
+type server struct {
+	addr     string
+	file     string
+	greeting atomic.Value // string
+}
+
+func main() {
+	s := &server{addr: getenv("HELLO_ADDR", "127.0.0.1:8642"), file: os.Getenv("HELLO_GREETING")}
+	svc := lsb.Service{
+		Name:    "hello",
+		Desc:    "hello example server",
+		Version: "1.0",
+		Run:     s.serve,
+		Reload:  s.reload,
+	}
+	if dir := os.Getenv("HELLO_RUNDIR"); dir != "" {
+		svc.PidFile = filepath.Join(dir, "hello.pid")
+		svc.LogFile = filepath.Join(dir, "hello.log")
+	}
+	lsb.Main(svc)
+}
+
+// serve runs until ctx is cancelled (stop), then drains connections.
+func (s *server) serve(ctx context.Context) error {
+	if err := s.reload(); err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", s.addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintln(w, s.greeting.Load())
+	})}
+	log.Printf("hello: listening on http://%s", ln.Addr())
+	go func() {
+		<-ctx.Done()
+		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		srv.Shutdown(shutdown)
+	}()
+	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Printf("hello: stopped")
+	return nil
+}
+
+// reload reads the greeting file again.
+func (s *server) reload() error {
+	g := "Hello from an lsb service!"
+	if s.file != "" {
+		b, err := os.ReadFile(s.file)
+		if err != nil {
+			return err
+		}
+		g = strings.TrimSpace(string(b))
+	}
+	s.greeting.Store(g)
+	log.Printf("hello: greeting is %q", g)
+	return nil
+}
+
+func getenv(k, def string) string {
+	if v := os.Getenv(k); v != "" {
+		return v
+	}
+	return def
+}

@@ -1,0 +1,99 @@
+package daemon
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+
+	godaemon "github.com/sevlyar/go-daemon"
+)
+
+// verdictPrefix starts the last line a child writes to its parent.
+const verdictPrefix = "\x00lsbinit-verdict "
+
+// IsChild reports whether this process was started by Spawn.
+func IsChild() bool { return godaemon.WasReborn() }
+
+// spawnMu serialises Spawn: go-daemon passes the child its stderr through
+// the package variable os.Stderr, which Spawn swaps for a pipe.
+var spawnMu sync.Mutex
+
+// Child is the parent's view of a spawned child.
+type Child struct {
+	Process *os.Process
+	r       *os.File
+}
+
+// Spawn re-executes the program (args[0] is passed as argv[0]) in a new
+// session with working directory "/", stdin on /dev/null and stdout and
+// stderr on a pipe read by the returned Child.
+func Spawn(args, env []string) (*Child, error) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		return nil, err
+	}
+	ctx := &godaemon.Context{
+		LogFileName: "/dev/stderr",
+		WorkDir:     "/",
+		Args:        args,
+		Env:         env,
+	}
+	spawnMu.Lock()
+	saved := os.Stderr
+	os.Stderr = w // go-daemon hands os.Stderr to the child and closes it.
+	p, err := ctx.Reborn()
+	os.Stderr = saved
+	spawnMu.Unlock()
+	w.Close()
+	if err != nil {
+		r.Close()
+		return nil, fmt.Errorf("starting the background process: %w", err)
+	}
+	return &Child{Process: p, r: r}, nil
+}
+
+// Wait copies the child's messages to msgs until the child gives its
+// verdict or closes the pipe. It returns the verdict, or ok=false when the
+// child closed the pipe without one (it died).
+func (c *Child) Wait(msgs io.Writer) (code int, ok bool) {
+	defer c.r.Close()
+	br := bufio.NewReader(c.r)
+	for {
+		line, err := br.ReadString('\n')
+		if v, found := strings.CutPrefix(line, verdictPrefix); found {
+			n, perr := strconv.Atoi(strings.TrimSpace(v))
+			return n, perr == nil
+		}
+		if line != "" {
+			io.WriteString(msgs, line)
+		}
+		if err != nil {
+			return 0, false
+		}
+	}
+}
+
+// Init finishes the child's side of Spawn: it reads the context go-daemon
+// sends, puts stdin on /dev/null and removes the _GO_DAEMON marker from the
+// environment. It must be called once, early, in the child.
+func Init() error {
+	ctx := &godaemon.Context{}
+	_, err := ctx.Reborn()
+	os.Unsetenv(godaemon.MARK_NAME)
+	if err != nil {
+		return fmt.Errorf("initialising the background process: %w", err)
+	}
+	return nil
+}
+
+// Verdict sends the child's final answer to the parent and detaches the
+// child from the parent's pipe: stdout and stderr move to /dev/null, so the
+// parent (and whatever reads the parent's output) sees end-of-file.
+func Verdict(code int) error {
+	fmt.Fprintf(os.Stderr, "%s%d\n", verdictPrefix, code)
+	return detach()
+}

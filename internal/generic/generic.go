@@ -1,0 +1,145 @@
+// Package generic is the lsbinit binary's runtime: it works out which
+// service an invocation is for, reads that service's config files and hands
+// an lsb.Service to the lsb package.
+package generic
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/lsbinit/lsbinit/internal/config"
+	"github.com/lsbinit/lsbinit/lsb"
+)
+
+// Name is the program's own name: invoked under it, lsbinit takes the
+// service from its arguments instead of from argv[0].
+const Name = "lsbinit"
+
+// rcPrefix matches the S20/K01 prefix of an rc.d link.
+var rcPrefix = regexp.MustCompile(`^[SK][0-9][0-9]`)
+
+// Invocation is a parsed command line.
+type Invocation struct {
+	Name   string   // service name
+	File   string   // explicit config file (-c FILE or $LSBINIT_CONFIG)
+	Action []string // what lsb.Invoke receives: the action and -q
+}
+
+// ServiceName derives the service name from argv[0]: its base name with an
+// rc-link prefix removed (/etc/rc2.d/S20myapp is myapp).
+func ServiceName(argv0 string) string {
+	base := filepath.Base(argv0)
+	if rest := rcPrefix.ReplaceAllString(base, ""); rest != "" && rest != base {
+		return rest
+	}
+	return base
+}
+
+// Parse reads argv: NAME ACTION, or -c FILE ACTION, or ACTION when invoked
+// as a service's name. Options -c FILE and -q may come before the action.
+func Parse(argv []string, getenv func(string) string) (Invocation, error) {
+	inv := Invocation{Name: ServiceName(argv[0]), File: getenv("LSBINIT_CONFIG")}
+	var rest []string
+	args := argv[1:]
+	for i := 0; i < len(args); i++ {
+		switch a := args[i]; {
+		case a == "-c" || a == "--config":
+			if i+1 >= len(args) {
+				return inv, fmt.Errorf("%s needs a file name", a)
+			}
+			inv.File = args[i+1]
+			i++
+		case strings.HasPrefix(a, "--config="):
+			inv.File = strings.TrimPrefix(a, "--config=")
+		default:
+			rest = append(rest, a)
+		}
+	}
+	if inv.Name == Name || strings.HasPrefix(inv.Name, Name+".") {
+		inv.Name = ""
+		// lsbinit NAME ACTION: a first word that is not an action is the
+		// service's name.
+		if len(rest) > 0 && !strings.HasPrefix(rest[0], "-") && !lsb.IsAction(rest[0]) {
+			inv.Name, rest = rest[0], rest[1:]
+		}
+		if inv.Name == "" && inv.File != "" {
+			inv.Name = strings.TrimSuffix(filepath.Base(inv.File), ".conf")
+		}
+	}
+	inv.Action = rest
+	return inv, nil
+}
+
+// Main runs the lsbinit command line and returns its exit code.
+func Main(argv []string, version string, getenv func(string) string, stdout, stderr io.Writer) int {
+	inv, err := Parse(argv, getenv)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", Name, err)
+		return lsb.ExitUsage
+	}
+	action, ok := actionOf(inv.Action)
+	if !ok || action == "help" || action == "version" || inv.Name == "" {
+		// Usage errors come first; help and version need no config.
+		name := inv.Name
+		if name == "" {
+			name = Name + " [-c FILE] [NAME]"
+		}
+		if action != "" && inv.Name == "" && action != "help" && action != "version" {
+			fmt.Fprintf(stderr, "%s: which service? Give NAME or -c FILE\n", Name)
+			return lsb.ExitUsage
+		}
+		return lsb.Invoke(lsb.Service{Name: name, Version: version, Stdout: stdout, Stderr: stderr}, inv.Action)
+	}
+	cfg, err := config.Load(config.Options{Name: inv.Name, File: inv.File, Getenv: getenv, UID: os.Geteuid()})
+	if err != nil {
+		for _, line := range strings.Split(err.Error(), "\n") {
+			fmt.Fprintf(stderr, "%s: %s\n", inv.Name, line)
+		}
+		return configErrorCode(action, err)
+	}
+	if action == "check" {
+		for _, w := range cfg.Warnings {
+			fmt.Fprintf(stderr, "%s: warning: %s\n", inv.Name, w)
+		}
+	}
+	svc, err := ServiceOf(cfg)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", inv.Name, err)
+		return configErrorCode(action, err)
+	}
+	svc.Version, svc.Stdout, svc.Stderr = version, stdout, stderr
+	return lsb.Invoke(svc, inv.Action)
+}
+
+// actionOf finds the one action word in args, as lsb.Invoke would.
+func actionOf(args []string) (string, bool) {
+	action := ""
+	for _, a := range args {
+		if strings.HasPrefix(a, "-") {
+			continue
+		}
+		if action != "" || !lsb.IsAction(a) {
+			return "", false
+		}
+		action = a
+	}
+	return action, action != ""
+}
+
+// configErrorCode is LSB's answer to an unusable config: status cannot
+// tell (4), a permission problem is 4, anything else is "not configured".
+func configErrorCode(action string, err error) int {
+	switch {
+	case action == "status":
+		return lsb.StatusUnknown
+	case errors.Is(err, fs.ErrPermission):
+		return lsb.ExitNoPrivilege
+	}
+	return lsb.ExitNotConfigured
+}

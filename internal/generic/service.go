@@ -1,0 +1,53 @@
+package generic
+
+import (
+	"fmt"
+
+	"github.com/lsbinit/lsbinit/internal/config"
+	"github.com/lsbinit/lsbinit/lsb"
+)
+
+// ServiceOf turns a loaded config into the lsb.Service that runs it.
+func ServiceOf(cfg *config.Config) (lsb.Service, error) {
+	s := lsb.Service{
+		Name:         cfg.Name,
+		Desc:         cfg.Desc,
+		PidFile:      cfg.PidFile,
+		LogFile:      cfg.LogFile,
+		LockFile:     cfg.LockFile,
+		Path:         cfg.Daemon,
+		Args:         cfg.DaemonArgs,
+		Env:          cfg.Exports,
+		User:         cfg.User,
+		Group:        cfg.Group,
+		Dir:          cfg.Chdir,
+		Umask:        cfg.Umask,
+		Nice:         cfg.Nice,
+		StopSchedule: cfg.StopSchedule.String(),
+		StartTimeout: cfg.StartTimeout,
+		ReloadSignal: cfg.ReloadSignal,
+		NoReload:     cfg.ReloadSignal == 0,
+		Header: lsb.Header{
+			Provides:         cfg.Header.Provides,
+			RequiredStart:    cfg.Header.RequiredStart,
+			RequiredStop:     cfg.Header.RequiredStop,
+			ShouldStart:      cfg.Header.ShouldStart,
+			ShouldStop:       cfg.Header.ShouldStop,
+			DefaultStart:     cfg.Header.DefaultStart,
+			DefaultStop:      cfg.Header.DefaultStop,
+			ShortDescription: cfg.Header.ShortDescription,
+			Description:      cfg.Header.Description,
+		},
+	}
+	if cfg.Umask == 0 {
+		s.Umask = -1 // lsb reads zero as "default 022"
+	}
+	switch cfg.Ready.Kind {
+	case "", "exec":
+	case "delay":
+		s.ReadyDelay = cfg.Ready.Delay
+	default:
+		return s, fmt.Errorf("READY=%s is not supported by this version", cfg.Ready.Kind)
+	}
+	return s, nil
+}

@@ -1,0 +1,47 @@
+//go:build !linux
+
+package proc
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// Open returns a handle on pid. Without pidfds the handle is the bare PID;
+// callers verify identity before signalling.
+func Open(pid int) (*Handle, error) {
+	if pid < 2 {
+		return nil, fmt.Errorf("%w (pid %d)", ErrBadPID, pid)
+	}
+	if !Alive(pid) {
+		return nil, os.ErrProcessDone
+	}
+	return &Handle{pid: pid, fd: -1}, nil
+}
+
+// Signal sends sig to the handle's PID.
+func (h *Handle) Signal(sig unix.Signal) error { return Signal(h.pid, sig) }
+
+// Close releases the handle.
+func (h *Handle) Close() error { return nil }
+
+func waitPidfd(fd int, timeout time.Duration) (bool, error) {
+	return false, errors.ErrUnsupported
+}
+
+// Running reports whether pid is alive. Without /proc a zombie counts as
+// alive.
+func Running(pid int) bool { return Alive(pid) }
+
+// StartTime is unsupported outside Linux.
+func StartTime(pid int) (uint64, error) { return 0, errors.ErrUnsupported }
+
+// Parent is unsupported outside Linux.
+func Parent(pid int) (int, error) { return 0, errors.ErrUnsupported }
+
+// CloseOnExecFrom marks every descriptor from fd up as close-on-exec.
+func CloseOnExecFrom(fd int) error { return closeOnExecScan(fd, "/dev/fd") }

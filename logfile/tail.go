@@ -1,0 +1,66 @@
+package logfile
+
+import (
+	"bytes"
+	"strings"
+	"sync"
+)
+
+// Tail remembers the last lines written to it (at most Lines lines of at
+// most 1024 bytes each).
+type Tail struct {
+	Lines int
+
+	mu      sync.Mutex
+	lines   []string
+	partial []byte
+}
+
+// Write records p. It never fails.
+func (t *Tail) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	n := len(p)
+	for len(p) > 0 {
+		i := bytes.IndexByte(p, '\n')
+		if i < 0 {
+			t.partial = appendCapped(t.partial, p)
+			break
+		}
+		t.partial = appendCapped(t.partial, p[:i])
+		t.push(string(t.partial))
+		t.partial = t.partial[:0]
+		p = p[i+1:]
+	}
+	return n, nil
+}
+
+func appendCapped(dst, p []byte) []byte {
+	const limit = 1024
+	if room := limit - len(dst); len(p) > room {
+		p = p[:max(room, 0)]
+	}
+	return append(dst, p...)
+}
+
+func (t *Tail) push(line string) {
+	n := t.Lines
+	if n <= 0 {
+		n = 10
+	}
+	t.lines = append(t.lines, line)
+	if len(t.lines) > n {
+		t.lines = t.lines[len(t.lines)-n:]
+	}
+}
+
+// String returns the remembered lines, the unfinished last line included.
+func (t *Tail) String() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	lines := t.lines
+	if len(t.partial) > 0 {
+		lines = append(lines[:len(lines):len(lines)], string(t.partial))
+	}
+	return strings.Join(lines, "\n")
+}

@@ -1,0 +1,227 @@
+package lsb
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/lsbinit/lsbinit/internal/daemon"
+	"os"
+)
+
+// runner carries out one action for a resolved service.
+type runner struct {
+	c *config
+	p *printer
+}
+
+func (r *runner) do(action string) int {
+	c := r.c
+	switch action {
+	case "status":
+		return r.status()
+	case "start":
+		return r.report("Starting", c.Desc, r.start())
+	case "stop":
+		return r.report("Stopping", c.Desc, r.stop())
+	case "restart":
+		return r.report("Restarting", c.Desc, r.restart())
+	case "try-restart", "condrestart":
+		return r.tryRestart()
+	case "reload":
+		return r.report("Reloading", c.Desc+" configuration", r.reload())
+	case "force-reload":
+		if c.NoReload {
+			in := c.probe()
+			if in.kind != kRunning && in.kind != kStarting {
+				return r.report("Restarting", c.Desc, fail(ExitNotRunning, "%s is not running", c.Name))
+			}
+			return r.report("Restarting", c.Desc, r.restart())
+		}
+		return r.report("Reloading", c.Desc+" configuration", r.reload())
+	case "run":
+		return r.run()
+	case "check":
+		return r.check()
+	case "header":
+		fmt.Fprint(c.Stdout, header(c))
+		return ExitOK
+	}
+	return ExitUsage // parseArgs admits nothing else
+}
+
+// note is a successful outcome worth a word in the message.
+type note string
+
+func (n note) Error() string { return string(n) }
+
+func isNote(err error) bool {
+	var n note
+	return errors.As(err, &n)
+}
+
+// start starts the daemon unless it already runs. Concurrent starts
+// converge: the one whose supervisor takes the pidfile starts the daemon;
+// the others wait for it to be ready and succeed with it.
+func (r *runner) start() error {
+	c := r.c
+	if err := c.checkInstalled(); err != nil {
+		return err
+	}
+	deadline := time.Now().Add(c.StartTimeout + 5*time.Second)
+	for {
+		in := c.probe()
+		switch in.kind {
+		case kUnknown:
+			return withCode(privilegeCode(in.err, ExitFailed), in.err)
+		case kRunning:
+			return note("already running")
+		case kStopped, kStale:
+			code, err := r.spawn()
+			if code != verdictBusy {
+				return err
+			}
+		}
+		if time.Now().After(deadline) {
+			return fail(ExitFailed, "%s: gave up waiting for another start to finish", c.Name)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// spawn starts a supervisor in the background and relays its messages
+// until it gives its verdict.
+func (r *runner) spawn() (int, error) {
+	child, err := daemon.Spawn(os.Args, os.Environ())
+	if err != nil {
+		return ExitFailed, fail(ExitFailed, "%s: %v", r.c.Name, err)
+	}
+	code, ok := child.Wait(r.c.Stderr)
+	if !ok {
+		st, _ := child.Process.Wait()
+		return ExitFailed, fail(ExitFailed, "%s: the supervisor died while starting (%v)", r.c.Name, st)
+	}
+	if code != ExitOK {
+		child.Process.Wait()
+		if code == verdictBusy {
+			return code, nil
+		}
+		return code, &Error{Code: code} // the supervisor has said why
+	}
+	child.Process.Release()
+	return ExitOK, nil
+}
+
+// stop stops the daemon; stopping a stopped service succeeds.
+func (r *runner) stop() error {
+	c := r.c
+	deadline := time.Now().Add(2 * time.Second)
+	for {
+		in := c.probe()
+		switch {
+		case in.kind == kUnknown:
+			return withCode(privilegeCode(in.err, ExitFailed), in.err)
+		case in.kind == kStopped:
+			if c.lockFileExists() {
+				removeLockFile(c)
+			}
+			return note("not running")
+		case in.kind == kStale:
+			if err := r.removeStale(in); err != nil {
+				return err
+			}
+			return note("not running; removed stale pidfile")
+		case in.supervised():
+			return r.stopSupervised(in)
+		case in.kind == kRunning:
+			return r.stopOrphan(in)
+		}
+		// Locked, but the owner has not recorded itself yet.
+		if time.Now().After(deadline) {
+			return fail(ExitFailed, "%s: %s is locked by a process that does not answer", c.Name, c.PidFile)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func (r *runner) restart() error {
+	if err := r.stop(); err != nil && !isNote(err) {
+		return err
+	}
+	if err := r.start(); !isNote(err) {
+		return err
+	}
+	return nil
+}
+
+func (r *runner) tryRestart() int {
+	in := r.c.probe()
+	if in.kind != kRunning && in.kind != kStarting {
+		return r.report("Restarting", r.c.Desc, note("not running; nothing to do"))
+	}
+	return r.report("Restarting", r.c.Desc, r.restart())
+}
+
+// reload sends the reload signal: to the supervisor, which reopens the log
+// and passes it on, or straight to a daemon whose supervisor is gone.
+func (r *runner) reload() error {
+	c := r.c
+	if c.NoReload {
+		return fail(ExitUnimplemented, "%s: reload is not supported", c.Name)
+	}
+	in := c.probe()
+	switch {
+	case in.kind == kUnknown:
+		return withCode(privilegeCode(in.err, ExitFailed), in.err)
+	case in.kind != kRunning && in.kind != kStarting:
+		return fail(ExitNotRunning, "%s is not running", c.Name)
+	case in.supervised():
+		return signalProcess(in.state.Supervisor, in.state.SupervisorStart, c.ReloadSignal)
+	case in.kind == kRunning:
+		return signalProcess(in.pid, in.state.DaemonStart, c.ReloadSignal)
+	}
+	return fail(ExitFailed, "%s is still starting; try again", c.Name)
+}
+
+func (r *runner) run() int {
+	c := r.c
+	if err := c.checkInstalled(); err != nil {
+		return r.report("Running", c.Desc, err)
+	}
+	sv := newSupervisor(c)
+	switch code := sv.start(); code {
+	case ExitOK:
+		return sv.loop()
+	case verdictBusy:
+		return r.report("Running", c.Desc, fail(ExitFailed, "%s is already running", c.Name))
+	default:
+		return code
+	}
+}
+
+func (r *runner) check() int {
+	if err := r.c.checkInstalled(); err != nil {
+		fmt.Fprintln(r.c.Stderr, err)
+		return ExitNotConfigured
+	}
+	if !r.p.quiet {
+		fmt.Fprintf(r.c.Stdout, "%s: configuration OK\n", r.c.Name)
+	}
+	return ExitOK
+}
+
+// report prints the outcome of an action in Debian's style and returns its
+// exit code.
+func (r *runner) report(verb, what string, err error) int {
+	if isNote(err) {
+		r.p.done(fmt.Sprintf("%s %s: %s (%s)", verb, what, r.c.Name, err), true)
+		return ExitOK
+	}
+	if err != nil {
+		r.p.errorLine(err)
+		r.p.done(fmt.Sprintf("%s %s: %s", verb, what, r.c.Name), false)
+		return ExitCodeOf(err)
+	}
+	r.p.done(fmt.Sprintf("%s %s: %s", verb, what, r.c.Name), true)
+	return ExitOK
+}

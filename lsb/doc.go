@@ -1,0 +1,24 @@
+// Package lsb turns a program into an LSB init script: it implements the
+// actions of the LSB Core specification ("Init Script Actions": start, stop,
+// restart, try-restart, reload, force-reload, status) with their exact exit
+// codes, plus run, check, header, version and help.
+//
+// A Go program becomes its own init script with one call:
+//
+//	func main() {
+//		lsb.Main(lsb.Service{Name: "myapp", Run: serve, Reload: reread})
+//	}
+//
+// and `./myapp start`, `./myapp status; echo $?` and so on then behave as
+// /etc/init.d scripts must. The same package runs any other program when
+// Service.Path is set; the lsbinit binary is built that way.
+//
+// How it works: `start` re-executes the program in a new session as a small
+// supervisor, which takes the pidfile's lock, starts the daemon (the program
+// at Path, or the Go program again running Service.Run), writes the daemon's
+// PID into the pidfile, carries the daemon's output into the log, and waits
+// on the daemon for as long as it lives. `start` returns when the supervisor
+// reports the daemon ready, or its failure. `stop` asks the supervisor, which
+// owns the daemon as its child and so can never signal a stranger, to run
+// the stop schedule, and waits for it to exit.
+package lsb

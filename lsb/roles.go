@@ -1,0 +1,71 @@
+package lsb
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+
+	"github.com/lsbinit/lsbinit/internal/daemon"
+	"github.com/lsbinit/lsbinit/internal/proc"
+	"golang.org/x/sys/unix"
+)
+
+// superviseChild is the background process spawned by start: it becomes
+// the supervisor, tells the waiting start its verdict, and then owns the
+// daemon for as long as it lives.
+func superviseChild(s Service) int {
+	if err := daemon.Init(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		daemon.Verdict(ExitFailed)
+		return ExitFailed
+	}
+	// Only what the daemon is given explicitly crosses the exec.
+	proc.CloseOnExecFrom(3)
+	c, err := s.resolve()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		daemon.Verdict(ExitCodeOf(err))
+		return ExitCodeOf(err)
+	}
+	sv := newSupervisor(c)
+	code := sv.start()
+	daemon.Verdict(code)
+	if code != ExitOK {
+		return code
+	}
+	return sv.loop()
+}
+
+// runDaemonRole runs Service.Run in the re-executed Go program: SIGTERM
+// and SIGINT cancel its context, the reload signal calls Reload.
+func runDaemonRole(s Service) int {
+	os.Unsetenv(roleEnv)
+	ctx, stop := signal.NotifyContext(context.Background(), unix.SIGTERM, unix.SIGINT)
+	defer stop()
+	sig := s.ReloadSignal
+	if sig == 0 {
+		sig = unix.SIGHUP
+	}
+	reload := make(chan os.Signal, 1)
+	signal.Notify(reload, sig) // caught even without Reload: never die of it
+	go func() {
+		for range reload {
+			if s.Reload == nil {
+				continue
+			}
+			if err := s.Reload(); err != nil {
+				fmt.Fprintf(os.Stderr, "%s: reload: %v\n", s.Name, err)
+			}
+		}
+	}()
+	if s.Run == nil {
+		fmt.Fprintf(os.Stderr, "%s: no Run function\n", s.Name)
+		return ExitNotConfigured
+	}
+	if err := s.Run(ctx); err != nil {
+		fmt.Fprintf(os.Stderr, "%s: %v\n", s.Name, err)
+		return ExitFailed
+	}
+	return ExitOK
+}

@@ -1,0 +1,203 @@
+package lsb
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/lsbinit/lsbinit/internal/paths"
+	"github.com/lsbinit/lsbinit/internal/schedule"
+)
+
+// Service describes one service. Only Name and one of Path or Run are
+// required; every other zero value means the documented default.
+type Service struct {
+	// Name is the service's name, used in messages and default paths.
+	Name string
+	// Desc is the human name in messages ("Starting Desc: Name."); default Name.
+	Desc string
+	// Version is printed by the version action.
+	Version string
+
+	// PidFile is the pidfile. Default: /run/NAME.pid as root, else
+	// $XDG_RUNTIME_DIR/NAME.pid or /tmp/lsbinit-UID/NAME.pid.
+	PidFile string
+	// LogFile receives the daemon's stdout and stderr; "none" discards
+	// them. Default: /var/log/NAME.log as root, else beside the pidfile.
+	LogFile string
+	// LockFile, when set, is created on start and removed on stop (the
+	// Red Hat subsystem lock, e.g. /var/lock/subsys/NAME).
+	LockFile string
+
+	// Path is the absolute path of the program to run as the daemon, with
+	// arguments Args (not including the program name). When Path is empty,
+	// the daemon is this Go program itself, running Run.
+	Path string
+	Args []string
+	// Run is the daemon's body in a Go program: it runs in the background
+	// process and should return when ctx is cancelled (on stop). A non-nil
+	// error is written to the log and ends the daemon with status 1.
+	Run func(ctx context.Context) error
+	// Reload is called in the daemon when the reload signal arrives. For a
+	// Go program, nil means reload is unsupported (reload exits 3).
+	Reload func() error
+	// ReloadSignal is what reload sends; default SIGHUP.
+	ReloadSignal syscall.Signal
+	// NoReload makes reload answer "unsupported" (exit 3) and force-reload
+	// restart instead.
+	NoReload bool
+
+	// Env holds extra KEY=value entries added to the daemon's environment,
+	// which is otherwise the environment the action was invoked with.
+	Env []string
+	// User and Group, when set, are the identity the daemon runs as (with
+	// the user's supplementary groups). Default: unchanged.
+	User, Group string
+	// Dir is the daemon's working directory; default "/".
+	Dir string
+	// Umask is the daemon's umask; zero means 022, a negative value means 0.
+	Umask int
+	// Nice is added to the daemon's scheduling priority (-20..19).
+	Nice int
+	// StopSchedule is a start-stop-daemon --retry schedule; default
+	// "TERM/30/KILL/5". KILL is sent to the daemon's whole process group.
+	StopSchedule string
+	// StartTimeout bounds how long start waits for readiness; default 30s.
+	StartTimeout time.Duration
+	// ReadyDelay is how long the daemon must stay alive after exec before
+	// start reports success; default 200ms. A daemon that exits sooner
+	// makes start fail with its last log lines.
+	ReadyDelay time.Duration
+
+	// Header holds the LSB comment header fields printed by the header action.
+	Header Header
+
+	// Stdout and Stderr receive messages; default os.Stdout and os.Stderr.
+	Stdout, Stderr io.Writer
+}
+
+// Header is the LSB init-script comment header (LSB Core, "Comment
+// Conventions for Init Scripts"). Empty fields take the defaults noted.
+type Header struct {
+	Provides         string // default Name
+	RequiredStart    string // default "$remote_fs $syslog"
+	RequiredStop     string // default "$remote_fs $syslog"
+	ShouldStart      string
+	ShouldStop       string
+	DefaultStart     string // default "2 3 4 5"
+	DefaultStop      string // default "0 1 6"
+	ShortDescription string // default Desc
+	Description      string // default Desc
+}
+
+// config is a Service with defaults applied and values checked.
+type config struct {
+	Service
+	sched schedule.Schedule
+	umask int
+}
+
+func (s Service) resolve() (*config, error) {
+	if s.Name == "" || strings.ContainsAny(s.Name, "/\x00") {
+		return nil, fail(ExitNotConfigured, "service name %q is not usable", s.Name)
+	}
+	if s.Path == "" && s.Run == nil {
+		return nil, fail(ExitNotConfigured, "%s: neither a program (DAEMON) nor a Run function is set", s.Name)
+	}
+	if s.Path != "" && !filepath.IsAbs(s.Path) {
+		return nil, fail(ExitNotConfigured, "%s: DAEMON %q is not an absolute path", s.Name, s.Path)
+	}
+	c := &config{Service: s}
+	c.fillDefaults()
+	var err error
+	if c.sched, err = schedule.Parse(c.StopSchedule); err != nil {
+		return nil, fail(ExitNotConfigured, "%s: STOP_SCHEDULE: %v", s.Name, err)
+	}
+	for _, p := range []struct{ key, val string }{{"PIDFILE", c.PidFile}, {"LOGFILE", c.LogFile}, {"LOCKFILE", c.LockFile}, {"CHDIR", c.Dir}} {
+		if p.val != "" && p.val != "none" && !filepath.IsAbs(p.val) {
+			return nil, fail(ExitNotConfigured, "%s: %s %q is not an absolute path", s.Name, p.key, p.val)
+		}
+	}
+	if c.Nice < -20 || c.Nice > 19 {
+		return nil, fail(ExitNotConfigured, "%s: NICE %d is outside -20..19", s.Name, c.Nice)
+	}
+	return c, nil
+}
+
+func (c *config) fillDefaults() {
+	uid := os.Geteuid()
+	if c.Desc == "" {
+		c.Desc = c.Name
+	}
+	if c.PidFile == "" {
+		c.PidFile = paths.PidFile(c.Name, uid, os.Getenv)
+	}
+	if c.LogFile == "" {
+		c.LogFile = paths.LogFile(c.Name, c.PidFile, uid)
+	}
+	if c.ReloadSignal == 0 {
+		c.ReloadSignal = syscall.SIGHUP
+	}
+	if c.Path == "" && c.Reload == nil {
+		c.NoReload = true
+	}
+	if c.Dir == "" {
+		c.Dir = "/"
+	}
+	switch {
+	case c.Umask == 0:
+		c.umask = 0o022
+	case c.Umask < 0:
+		c.umask = 0
+	default:
+		c.umask = c.Umask
+	}
+	if c.StopSchedule == "" {
+		c.StopSchedule = "TERM/30/KILL/5"
+	}
+	if c.StartTimeout <= 0 {
+		c.StartTimeout = 30 * time.Second
+	}
+	if c.ReadyDelay <= 0 {
+		c.ReadyDelay = 200 * time.Millisecond
+	}
+	if c.Stdout == nil {
+		c.Stdout = os.Stdout
+	}
+	if c.Stderr == nil {
+		c.Stderr = os.Stderr
+	}
+}
+
+// stateFile is the sidecar where the supervisor records who it is and how
+// far the daemon got; the pidfile itself holds nothing but the PID.
+func (c *config) stateFile() string { return c.PidFile + ".lsbinit" }
+
+// checkInstalled answers LSB's "program is not installed" (5).
+func (c *config) checkInstalled() error {
+	if c.Path == "" {
+		return nil
+	}
+	info, err := os.Stat(c.Path)
+	if err != nil {
+		return fail(ExitNotInstalled, "%s: DAEMON %s: %v", c.Name, c.Path, unwrapPath(err))
+	}
+	if info.IsDir() || info.Mode().Perm()&0o111 == 0 {
+		return fail(ExitNotInstalled, "%s: DAEMON %s is not an executable file", c.Name, c.Path)
+	}
+	return nil
+}
+
+func unwrapPath(err error) error {
+	if pe, ok := err.(*os.PathError); ok {
+		return pe.Err
+	}
+	return err
+}
+
+func (c *config) String() string { return fmt.Sprintf("%s (%s)", c.Name, c.PidFile) }

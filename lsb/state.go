@@ -1,0 +1,192 @@
+package lsb
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"github.com/lsbinit/lsbinit/internal/proc"
+	"github.com/lsbinit/lsbinit/pidfile"
+	"golang.org/x/sys/unix"
+)
+
+// runState is the supervisor's sidecar record. The start times are opaque
+// tokens (0 where the platform has none) that tell a process from a later
+// one that reused its PID.
+type runState struct {
+	Supervisor      int
+	SupervisorStart uint64
+	Daemon          int
+	DaemonStart     uint64
+	Phase           string // starting, ready, stopping, exited
+	Exit            string // how the daemon ended, for phase exited
+}
+
+const (
+	phaseStarting = "starting"
+	phaseReady    = "ready"
+	phaseStopping = "stopping"
+	phaseExited   = "exited"
+)
+
+func (s *runState) encode() []byte {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "supervisor=%d\nsupervisor_start=%d\n", s.Supervisor, s.SupervisorStart)
+	fmt.Fprintf(&b, "daemon=%d\ndaemon_start=%d\nphase=%s\n", s.Daemon, s.DaemonStart, s.Phase)
+	if s.Exit != "" {
+		fmt.Fprintf(&b, "exit=%s\n", s.Exit)
+	}
+	return b.Bytes()
+}
+
+// writeState replaces the sidecar atomically (a new file renamed over the
+// old one, created exclusively, so a planted symlink is never followed).
+func writeState(path string, s *runState) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(s.encode())
+	if err == nil {
+		err = f.Chmod(0o644)
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+	}
+	return err
+}
+
+// readState reads the sidecar; a missing, foreign or malformed file yields
+// an error and is never trusted.
+func readState(path string) (*runState, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|unix.O_NOFOLLOW|unix.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if st, ok := info.Sys().(*syscall.Stat_t); ok {
+		if !info.Mode().IsRegular() || (int(st.Uid) != os.Geteuid() && st.Uid != 0) || info.Mode().Perm()&0o022 != 0 {
+			return nil, fmt.Errorf("%s: not a trustworthy state file", path)
+		}
+	}
+	s := &runState{}
+	sc := bufio.NewScanner(io.LimitReader(f, 4096))
+	for sc.Scan() {
+		k, v, _ := strings.Cut(sc.Text(), "=")
+		switch k {
+		case "supervisor":
+			s.Supervisor, _ = strconv.Atoi(v)
+		case "supervisor_start":
+			s.SupervisorStart, _ = strconv.ParseUint(v, 10, 64)
+		case "daemon":
+			s.Daemon, _ = strconv.Atoi(v)
+		case "daemon_start":
+			s.DaemonStart, _ = strconv.ParseUint(v, 10, 64)
+		case "phase":
+			s.Phase = v
+		case "exit":
+			s.Exit = v
+		}
+	}
+	if s.Supervisor < 2 {
+		return nil, fmt.Errorf("%s: malformed state file", path)
+	}
+	return s, nil
+}
+
+// sameProcess reports whether pid is alive and still the process whose
+// start token was recorded. Where the platform has no start token, lenient
+// decides: true trusts the PID (used only when a held lock already proves
+// the owner is alive), false refuses.
+func sameProcess(pid int, start uint64, lenient bool) bool {
+	if pid < 2 || !proc.Running(pid) {
+		return false
+	}
+	got, err := proc.StartTime(pid)
+	if errors.Is(err, errors.ErrUnsupported) {
+		return lenient
+	}
+	return err == nil && got == start
+}
+
+// kind is what probe concluded about the service.
+type kind int
+
+const (
+	kStopped  kind = iota // no pidfile
+	kStale                // pidfile, no live owner
+	kStarting             // owner alive, daemon not ready yet
+	kRunning              // daemon running
+	kUnknown              // could not tell
+)
+
+// instance is the result of probe.
+type instance struct {
+	kind  kind
+	pid   int       // the daemon's PID (kRunning, kStale when readable)
+	state *runState // the sidecar, when trusted
+	err   error     // kUnknown: why
+}
+
+// supervised reports whether a live supervisor owns the daemon.
+func (in instance) supervised() bool {
+	return in.state != nil && in.state.Supervisor > 0 && (in.kind == kRunning || in.kind == kStarting) && in.state.Phase != phaseExited
+}
+
+// probe inspects the pidfile and the sidecar. It never creates, changes or
+// removes anything.
+func (c *config) probe() instance {
+	p, err := pidfile.Inspect(c.PidFile)
+	if err != nil {
+		return instance{kind: kUnknown, err: err}
+	}
+	st, _ := readState(c.stateFile())
+	switch p.State {
+	case pidfile.Absent:
+		return instance{kind: kStopped}
+	case pidfile.Locked:
+		if st == nil || !sameProcess(st.Supervisor, st.SupervisorStart, true) {
+			// The owner is still writing its record.
+			return instance{kind: kStarting, pid: p.PID}
+		}
+		if p.BadContent != nil || st.Phase == phaseStarting || st.Daemon != p.PID {
+			return instance{kind: kStarting, pid: p.PID, state: st}
+		}
+		return instance{kind: kRunning, pid: p.PID, state: st}
+	}
+	// Unlocked: nobody owns the file. The daemon may still be alive if its
+	// supervisor was killed; believe that only if the sidecar proves it.
+	if p.BadContent == nil && st != nil && st.Phase != phaseExited && st.Daemon == p.PID && sameProcess(p.PID, st.DaemonStart, false) {
+		orphan := *st
+		orphan.Supervisor = 0
+		return instance{kind: kRunning, pid: p.PID, state: &orphan}
+	}
+	return instance{kind: kStale, pid: p.PID, state: st}
+}
+
+// lockFileExists reports whether the subsystem lock file is present.
+func (c *config) lockFileExists() bool {
+	if c.LockFile == "" {
+		return false
+	}
+	_, err := os.Lstat(c.LockFile)
+	return !errors.Is(err, fs.ErrNotExist)
+}

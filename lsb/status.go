@@ -1,0 +1,40 @@
+package lsb
+
+import "fmt"
+
+// status prints one line and returns the LSB status code. Ansible's
+// service module reads the line before the code, so the running line never
+// contains words like "stop" or "dead".
+func (r *runner) status() int {
+	c := r.c
+	in := c.probe()
+	line, code := "", StatusNotRunning
+	switch in.kind {
+	case kRunning:
+		line, code = fmt.Sprintf("%s is running (pid %d)", c.Name, in.pid), StatusRunning
+		if in.state != nil && in.state.Supervisor == 0 {
+			line += ", without its supervisor"
+		}
+	case kStarting:
+		line, code = fmt.Sprintf("%s is starting", c.Name), StatusRunning
+		if in.pid > 0 {
+			line = fmt.Sprintf("%s is starting (pid %d)", c.Name, in.pid)
+		}
+	case kStale:
+		line, code = fmt.Sprintf("%s is not running, but pidfile %s exists", c.Name, c.PidFile), StatusDeadPidfile
+		if in.state != nil && in.state.Exit != "" {
+			line += fmt.Sprintf(" (pid %d %s)", in.state.Daemon, in.state.Exit)
+		}
+	case kStopped:
+		line = fmt.Sprintf("%s is not running", c.Name)
+		if c.lockFileExists() {
+			line, code = fmt.Sprintf("%s is not running, but lock file %s exists", c.Name, c.LockFile), StatusDeadLockfile
+		}
+	default:
+		line, code = fmt.Sprintf("%s status is unknown: %v", c.Name, in.err), StatusUnknown
+	}
+	if !r.p.quiet {
+		fmt.Fprintln(c.Stdout, line)
+	}
+	return code
+}

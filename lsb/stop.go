@@ -1,0 +1,180 @@
+package lsb
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/lsbinit/lsbinit/internal/proc"
+	"github.com/lsbinit/lsbinit/internal/schedule"
+	"github.com/lsbinit/lsbinit/pidfile"
+	"golang.org/x/sys/unix"
+)
+
+// stopGrace is how long beyond the stop schedule we wait for the
+// supervisor to tidy up and exit.
+const stopGrace = 2 * time.Second
+
+// stopSupervised asks the supervisor to run the stop schedule (SIGTERM)
+// and waits, on a pidfd where there is one, for it to exit.
+func (r *runner) stopSupervised(in instance) error {
+	c := r.c
+	h, err := openProven(in.state.Supervisor, in.state.SupervisorStart, true)
+	if err != nil {
+		return r.stop() // it exited meanwhile: look again
+	}
+	defer h.Close()
+	if err := h.Signal(unix.SIGTERM); err != nil {
+		if errors.Is(err, unix.ESRCH) {
+			return r.stop()
+		}
+		return withCode(privilegeCode(err, ExitFailed), fmt.Errorf("%s: cannot signal pid %d: %w", c.Name, h.PID(), err))
+	}
+	total, forever := c.sched.Total()
+	wait := total + stopGrace
+	if forever {
+		wait = -1
+	}
+	gone, err := h.WaitExit(wait)
+	if err != nil {
+		return fail(ExitFailed, "%s: waiting for pid %d: %v", c.Name, h.PID(), err)
+	}
+	if !gone {
+		return fail(ExitFailed, "%s (pid %d) is still running after the stop schedule %s", c.Name, in.pid, c.sched)
+	}
+	// The supervisor removes the pidfile before it exits; if it was killed
+	// instead, what it left is stale now.
+	if after := c.probe(); after.kind == kStale {
+		return r.removeStale(after)
+	}
+	return nil
+}
+
+// stopOrphan runs the stop schedule itself against a daemon whose
+// supervisor is gone. The daemon was proved to be ours by its start time,
+// and is held through a pidfd from then on.
+func (r *runner) stopOrphan(in instance) error {
+	c := r.c
+	h, err := openProven(in.pid, in.state.DaemonStart, false)
+	if err != nil {
+		return r.stop()
+	}
+	defer h.Close()
+	if !runSchedule(c.sched, orphan{h}) {
+		return fail(ExitFailed, "%s (pid %d) is still running after the stop schedule %s", c.Name, in.pid, c.sched)
+	}
+	return r.removeStale(c.probe())
+}
+
+// orphan is a stop-schedule target reached through a handle.
+type orphan struct{ h *proc.Handle }
+
+func (o orphan) signal(sig unix.Signal) {
+	if sig == unix.SIGKILL {
+		if pgid, err := unix.Getpgid(o.h.PID()); err == nil && pgid == o.h.PID() {
+			proc.SignalGroup(pgid, sig)
+		}
+	}
+	o.h.Signal(sig)
+}
+
+func (o orphan) wait(d time.Duration) bool {
+	gone, _ := o.h.WaitExit(d)
+	return gone
+}
+
+// target is what a stop schedule acts on.
+type target interface {
+	signal(sig unix.Signal)
+	wait(d time.Duration) (gone bool) // negative d: forever
+}
+
+// runSchedule carries out a start-stop-daemon --retry schedule and reports
+// whether the target is gone at its end. "forever" repeats the items after
+// it.
+func runSchedule(sched schedule.Schedule, t target) bool {
+	repeat := -1
+	for i := 0; ; i++ {
+		if i >= len(sched) {
+			if repeat < 0 || repeat >= len(sched) {
+				return t.wait(0)
+			}
+			i = repeat
+			if t.wait(10 * time.Millisecond) { // never spin on a wait-less loop
+				return true
+			}
+		}
+		switch st := sched[i]; {
+		case st.Forever:
+			repeat = i + 1
+		case st.Signal != 0:
+			t.signal(st.Signal)
+		default:
+			if t.wait(st.Timeout) {
+				return true
+			}
+		}
+	}
+}
+
+// openProven opens a handle on pid and then checks that it is still the
+// process recorded with start token start, so what is signalled through the
+// handle is the right process.
+func openProven(pid int, start uint64, lenient bool) (*proc.Handle, error) {
+	h, err := proc.Open(pid)
+	if err != nil {
+		return nil, err
+	}
+	if !sameProcess(pid, start, lenient) {
+		h.Close()
+		return nil, os.ErrProcessDone
+	}
+	return h, nil
+}
+
+// signalProcess sends sig to a proved process.
+func signalProcess(pid int, start uint64, sig unix.Signal) error {
+	h, err := openProven(pid, start, true)
+	if err != nil {
+		return fail(ExitNotRunning, "pid %d is gone", pid)
+	}
+	defer h.Close()
+	if err := h.Signal(sig); err != nil {
+		return withCode(privilegeCode(err, ExitFailed), fmt.Errorf("signalling pid %d: %w", pid, err))
+	}
+	return nil
+}
+
+// removeStale deletes a pidfile nobody owns, with its sidecar and lock
+// file, under the pidfile's lock and only if it still says what we saw.
+func (r *runner) removeStale(in instance) error {
+	c := r.c
+	if in.kind == kStopped {
+		removeLockFile(c)
+		return nil
+	}
+	if in.kind != kStale {
+		return nil
+	}
+	pf, err := pidfile.Acquire(c.PidFile, lockWait)
+	if errors.Is(err, pidfile.ErrLocked) {
+		return nil // a new instance took it over: not ours to remove
+	}
+	if err != nil {
+		return withCode(privilegeCode(err, ExitFailed), fmt.Errorf("%s: removing stale pidfile: %w", c.Name, err))
+	}
+	if pid, _ := pidfile.Read(c.PidFile); pid != in.pid {
+		pf.Release()
+		return nil
+	}
+	removeLockFile(c)
+	os.Remove(c.stateFile())
+	return pf.Remove()
+}
+
+func removeLockFile(c *config) {
+	if c.LockFile != "" {
+		os.Remove(c.LockFile)
+	}
+}

@@ -1,0 +1,64 @@
+package lsb
+
+import (
+	"time"
+
+	"github.com/lsbinit/lsbinit/internal/proc"
+	"golang.org/x/sys/unix"
+)
+
+// stopDaemon runs the stop schedule against the daemon, which is our own
+// unreaped child, so its PID cannot have been reused. KILL goes to the whole
+// process group. When the schedule ends with the daemon still alive (it is
+// stuck in the kernel, say), we keep owning it until it dies; the stop
+// action has already reported failure by then.
+func (sv *supervisor) stopDaemon() {
+	sv.state.Phase = phaseStopping
+	writeState(sv.c.stateFile(), &sv.state)
+	sched := sv.c.sched
+	repeat := -1
+	for i := 0; !sv.dead; i++ {
+		if i >= len(sched) {
+			if repeat < 0 || repeat >= len(sched) {
+				break
+			}
+			i = repeat
+			sv.waitExit(10 * time.Millisecond) // never spin on a wait-less loop
+		}
+		switch st := sched[i]; {
+		case st.Forever:
+			repeat = i + 1
+		case st.Signal == unix.SIGKILL:
+			proc.SignalGroup(sv.cmd.Process.Pid, unix.SIGKILL)
+		case st.Signal != 0:
+			proc.Signal(sv.cmd.Process.Pid, st.Signal)
+		default:
+			sv.waitExit(st.Timeout)
+		}
+	}
+	for !sv.dead {
+		sv.waitExit(-1)
+	}
+	sv.drain(200 * time.Millisecond)
+}
+
+// waitExit waits up to d (forever when negative) for the daemon to exit.
+// Signals arriving meanwhile are dropped: a stop is already under way.
+func (sv *supervisor) waitExit(d time.Duration) {
+	var timeout <-chan time.Time
+	if d >= 0 {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		timeout = t.C
+	}
+	for {
+		select {
+		case err := <-sv.exited:
+			sv.reaped(err)
+			return
+		case <-sv.sigs:
+		case <-timeout:
+			return
+		}
+	}
+}
