@@ -28,6 +28,9 @@ func superviseChild(s Service) int {
 		daemon.Verdict(ExitCodeOf(err))
 		return ExitCodeOf(err)
 	}
+	// Do not pin the caller's directory (and its file system) for the
+	// daemon's whole life.
+	os.Chdir("/")
 	sv := newSupervisor(c)
 	code := sv.start()
 	daemon.Verdict(code)

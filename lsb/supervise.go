@@ -47,6 +47,10 @@ func newSupervisor(c *config) *supervisor {
 	// caught here and acted on or forwarded.
 	signal.Notify(sv.sigs, unix.SIGTERM, unix.SIGINT, unix.SIGHUP, unix.SIGUSR1,
 		unix.SIGUSR2, unix.SIGQUIT, unix.SIGWINCH, c.ReloadSignal)
+	// A start that went away must not kill us when we write our verdict
+	// to its closed pipe. A handler, unlike SIG_IGN, is not inherited by
+	// the daemon across exec.
+	signal.Notify(make(chan os.Signal, 1), unix.SIGPIPE)
 	return sv
 }
 
@@ -193,7 +197,7 @@ func (sv *supervisor) awaitReady() int {
 }
 
 func (sv *supervisor) reportEarlyExit() {
-	fmt.Fprintf(os.Stderr, "%s: %s exited at once (%s)", sv.c.Name, sv.c.program(), describeExit(sv.status))
+	fmt.Fprintf(os.Stderr, "%s: %s %s right after starting", sv.c.Name, sv.c.program(), describeExit(sv.status))
 	if t := sv.tail.String(); t != "" {
 		fmt.Fprintf(os.Stderr, "; last lines of its output (%s):\n", sv.c.LogFile)
 		for _, l := range splitLines(t) {

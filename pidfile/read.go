@@ -104,8 +104,9 @@ func parse(r io.Reader) (int, error) {
 	return ParsePID(b[:n])
 }
 
-// ParsePID parses pidfile content: decimal digits and an optional single
-// trailing newline, nothing else, for a PID from 2 to 2^31-1.
+// ParsePID parses pidfile content: a PID from 2 to 2^31-1 in canonical
+// decimal (no sign, no leading zero) and an optional single trailing
+// newline, nothing else.
 func ParsePID(b []byte) (int, error) {
 	if len(b) > maxSize {
 		return 0, fmt.Errorf("%w: more than %d bytes", ErrInvalid, maxSize)
@@ -121,6 +122,9 @@ func ParsePID(b []byte) (int, error) {
 		if c < '0' || c > '9' {
 			return 0, fmt.Errorf("%w: %q is not a decimal number", ErrInvalid, s)
 		}
+	}
+	if s[0] == '0' {
+		return 0, fmt.Errorf("%w: %q is not a usable PID", ErrInvalid, s)
 	}
 	pid, err := strconv.ParseInt(s, 10, 32)
 	if err != nil || pid < 2 {

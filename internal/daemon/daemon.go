@@ -2,12 +2,14 @@ package daemon
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 
 	godaemon "github.com/sevlyar/go-daemon"
 )
@@ -29,8 +31,10 @@ type Child struct {
 }
 
 // Spawn re-executes the program (args[0] is passed as argv[0]) in a new
-// session with working directory "/", stdin on /dev/null and stdout and
-// stderr on a pipe read by the returned Child.
+// session, stdin on /dev/null and stdout and stderr on a pipe read by the
+// returned Child. The child starts in the caller's working directory, so
+// relative paths in args mean what they meant to the caller; it should
+// change to "/" once it has read what it needs.
 func Spawn(args, env []string) (*Child, error) {
 	r, w, err := os.Pipe()
 	if err != nil {
@@ -38,7 +42,6 @@ func Spawn(args, env []string) (*Child, error) {
 	}
 	ctx := &godaemon.Context{
 		LogFileName: "/dev/stderr",
-		WorkDir:     "/",
 		Args:        args,
 		Env:         env,
 	}
@@ -49,6 +52,12 @@ func Spawn(args, env []string) (*Child, error) {
 	os.Stderr = saved
 	spawnMu.Unlock()
 	w.Close()
+	if p != nil && errors.Is(err, syscall.EPIPE) {
+		// go-daemon writes "\n\n" after the context; a quick child has
+		// already decoded the context and closed that pipe. Whether the
+		// child really lives is told by the verdict pipe.
+		err = nil
+	}
 	if err != nil {
 		r.Close()
 		return nil, fmt.Errorf("starting the background process: %w", err)

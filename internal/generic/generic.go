@@ -21,6 +21,13 @@ import (
 // service from its arguments instead of from argv[0].
 const Name = "lsbinit"
 
+const usage = `Usage: lsbinit [-q] NAME ACTION
+       lsbinit [-q] -c FILE ACTION
+       NAME [-q] ACTION          (lsbinit symlinked as /etc/init.d/NAME)
+Actions: start stop restart try-restart condrestart reload force-reload status
+         run check header version help
+`
+
 // rcPrefix matches the S20/K01 prefix of an rc.d link.
 var rcPrefix = regexp.MustCompile(`^[SK][0-9][0-9]`)
 
@@ -84,17 +91,25 @@ func Main(argv []string, version string, getenv func(string) string, stdout, std
 		return lsb.ExitUsage
 	}
 	action, ok := actionOf(inv.Action)
-	if !ok || action == "help" || action == "version" || inv.Name == "" {
+	if inv.Name == "" {
+		// Invoked as lsbinit without a service: only help and version.
+		switch {
+		case action == "help":
+			fmt.Fprint(stdout, usage)
+			return lsb.ExitOK
+		case action == "version":
+			fmt.Fprintf(stdout, "%s %s\n", Name, version)
+			return lsb.ExitOK
+		case ok:
+			fmt.Fprintf(stderr, "%s: which service? Give NAME or -c FILE\n%s", Name, usage)
+		default:
+			fmt.Fprintf(stderr, "%s: no service and no action given\n%s", Name, usage)
+		}
+		return lsb.ExitUsage
+	}
+	if !ok || action == "help" || action == "version" {
 		// Usage errors come first; help and version need no config.
-		name := inv.Name
-		if name == "" {
-			name = Name + " [-c FILE] [NAME]"
-		}
-		if action != "" && inv.Name == "" && action != "help" && action != "version" {
-			fmt.Fprintf(stderr, "%s: which service? Give NAME or -c FILE\n", Name)
-			return lsb.ExitUsage
-		}
-		return lsb.Invoke(lsb.Service{Name: name, Version: version, Stdout: stdout, Stderr: stderr}, inv.Action)
+		return lsb.Invoke(lsb.Service{Name: inv.Name, Version: "(" + Name + " " + version + ")", Stdout: stdout, Stderr: stderr}, inv.Action)
 	}
 	cfg, err := config.Load(config.Options{Name: inv.Name, File: inv.File, Getenv: getenv, UID: os.Geteuid()})
 	if err != nil {
@@ -113,7 +128,7 @@ func Main(argv []string, version string, getenv func(string) string, stdout, std
 		fmt.Fprintf(stderr, "%s: %v\n", inv.Name, err)
 		return configErrorCode(action, err)
 	}
-	svc.Version, svc.Stdout, svc.Stderr = version, stdout, stderr
+	svc.Version, svc.Stdout, svc.Stderr = "("+Name+" "+version+")", stdout, stderr
 	return lsb.Invoke(svc, inv.Action)
 }
 
