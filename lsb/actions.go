@@ -5,14 +5,17 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/lsbinit/lsbinit/internal/daemon"
 	"os"
+
+	"github.com/coreos/go-systemd/v22/daemon"
+	spawn "github.com/lsbinit/lsbinit/internal/daemon"
 )
 
 // runner carries out one action for a resolved service.
 type runner struct {
-	c *config
-	p *printer
+	c       *config
+	p       *printer
+	checked bool // the configuration check has passed
 }
 
 func (r *runner) do(action string) int {
@@ -77,6 +80,9 @@ func (r *runner) start() error {
 		case kRunning:
 			return note("already running")
 		case kStopped, kStale:
+			if err := r.checkConfig(); err != nil {
+				return err
+			}
 			code, err := r.spawn()
 			if code != verdictBusy {
 				return err
@@ -92,7 +98,7 @@ func (r *runner) start() error {
 // spawn starts a supervisor in the background and relays its messages
 // until it gives its verdict.
 func (r *runner) spawn() (int, error) {
-	child, err := daemon.Spawn(os.Args, os.Environ())
+	child, err := spawn.Spawn(os.Args, os.Environ())
 	if err != nil {
 		return ExitFailed, fail(ExitFailed, "%s: %v", r.c.Name, err)
 	}
@@ -144,7 +150,12 @@ func (r *runner) stop() error {
 	}
 }
 
+// restart checks the configuration, then stops and starts: a broken
+// config leaves the running instance alone.
 func (r *runner) restart() error {
+	if err := r.checkConfig(); err != nil {
+		return err
+	}
 	if err := r.stop(); err != nil && !isNote(err) {
 		return err
 	}
@@ -175,6 +186,11 @@ func (r *runner) reload() error {
 		return withCode(privilegeCode(in.err, ExitFailed), in.err)
 	case in.kind != kRunning && in.kind != kStarting:
 		return fail(ExitNotRunning, "%s is not running", c.Name)
+	}
+	if err := r.checkConfig(); err != nil {
+		return err
+	}
+	switch {
 	case in.supervised():
 		return signalProcess(in.state.Supervisor, in.state.SupervisorStart, c.ReloadSignal)
 	case in.kind == kRunning:
@@ -191,7 +207,12 @@ func (r *runner) run() int {
 	sv := newSupervisor(c)
 	switch code := sv.start(); code {
 	case ExitOK:
-		return sv.loop()
+		// Under systemd Type=notify: we are the main process, the one
+		// that runs the stop schedule, so MAINPID is ours.
+		daemon.SdNotify(false, fmt.Sprintf("READY=1\nMAINPID=%d\nSTATUS=%s is running (pid %d)", os.Getpid(), c.Name, sv.state.Daemon))
+		code := sv.loop()
+		daemon.SdNotify(false, "STOPPING=1")
+		return code
 	case verdictBusy:
 		return r.report("Running", c.Desc, fail(ExitFailed, "%s is already running", c.Name))
 	default:

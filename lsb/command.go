@@ -59,7 +59,9 @@ func (c *config) command() (*exec.Cmd, error) {
 func (c *config) daemonEnv() []string {
 	var env []string
 	for _, kv := range os.Environ() {
-		if strings.HasPrefix(kv, roleEnv+"=") || strings.HasPrefix(kv, "_GO_DAEMON=") {
+		// NOTIFY_SOCKET belongs to whoever runs us (systemd, say); the
+		// daemon gets ours with READY=notify and none otherwise.
+		if strings.HasPrefix(kv, roleEnv+"=") || strings.HasPrefix(kv, "_GO_DAEMON=") || strings.HasPrefix(kv, "NOTIFY_SOCKET=") {
 			continue
 		}
 		env = append(env, kv)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/lsbinit/lsbinit/internal/paths"
+	"github.com/lsbinit/lsbinit/internal/ready"
 	"github.com/lsbinit/lsbinit/internal/schedule"
 )
 
@@ -69,10 +70,28 @@ type Service struct {
 	StopSchedule string
 	// StartTimeout bounds how long start waits for readiness; default 30s.
 	StartTimeout time.Duration
+	// Ready says when start may report success: "exec" (the default: the
+	// daemon is still alive ReadyDelay after exec), "notify" (it sends
+	// sd_notify READY=1, see the Ready function), "tcp:HOST:PORT" (it
+	// accepts connections there), "file:PATH" (it creates or changes the
+	// file), or "delay:DURATION" (it is still alive after DURATION).
+	Ready string
 	// ReadyDelay is how long the daemon must stay alive after exec before
-	// start reports success; default 200ms. A daemon that exits sooner
-	// makes start fail with its last log lines.
+	// start reports success with Ready "exec"; default 200ms. A daemon
+	// that exits sooner makes start fail with its last log lines.
 	ReadyDelay time.Duration
+	// Respawn restarts a daemon that ended on its own: "no" (default),
+	// "on-failure" (a non-zero exit or a signal) or "always", after a
+	// back-off from 100ms doubling to 30s (reset after 10s of running).
+	Respawn string
+
+	// Check validates the daemon's own configuration (think `nginx -t`).
+	// It runs before start, and before restart, reload and force-reload
+	// stop or signal anything; when it fails the running instance is left
+	// alone and the action exits 6. CheckCommand does the same with a
+	// program and its arguments; its output is shown on failure.
+	Check        func() error
+	CheckCommand []string
 
 	// Header holds the LSB comment header fields printed by the header action.
 	Header Header
@@ -99,6 +118,7 @@ type Header struct {
 type config struct {
 	Service
 	sched schedule.Schedule
+	ready ready.Spec
 	umask int
 }
 
@@ -117,6 +137,14 @@ func (s Service) resolve() (*config, error) {
 	var err error
 	if c.sched, err = schedule.Parse(c.StopSchedule); err != nil {
 		return nil, fail(ExitNotConfigured, "%s: STOP_SCHEDULE: %v", s.Name, err)
+	}
+	if c.ready, err = ready.Parse(c.Ready); err != nil {
+		return nil, fail(ExitNotConfigured, "%s: READY: %v", s.Name, err)
+	}
+	switch c.Respawn {
+	case "", "no", "on-failure", "always":
+	default:
+		return nil, fail(ExitNotConfigured, "%s: RESPAWN %q is not one of no, on-failure, always", s.Name, c.Respawn)
 	}
 	for _, p := range []struct{ key, val string }{{"PIDFILE", c.PidFile}, {"LOGFILE", c.LogFile}, {"LOCKFILE", c.LockFile}, {"CHDIR", c.Dir}} {
 		if p.val != "" && p.val != "none" && !filepath.IsAbs(p.val) {

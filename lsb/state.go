@@ -31,10 +31,11 @@ type runState struct {
 }
 
 const (
-	phaseStarting = "starting"
-	phaseReady    = "ready"
-	phaseStopping = "stopping"
-	phaseExited   = "exited"
+	phaseStarting   = "starting"
+	phaseReady      = "ready"
+	phaseStopping   = "stopping"
+	phaseExited     = "exited"
+	phaseRespawning = "respawning" // dead, to be restarted after a back-off
 )
 
 func (s *runState) encode() []byte {
@@ -167,8 +168,16 @@ func (c *config) probe() instance {
 			// The owner is still writing its record.
 			return instance{kind: kStarting, pid: p.PID}
 		}
-		if p.BadContent != nil || st.Phase == phaseStarting || st.Daemon != p.PID {
+		if p.BadContent != nil || st.Phase == phaseStarting || st.Phase == phaseRespawning || st.Daemon != p.PID {
 			return instance{kind: kStarting, pid: p.PID, state: st}
+		}
+		if st.Phase == phaseExited || !sameProcess(p.PID, st.DaemonStart, true) {
+			// The daemon is gone and its supervisor is finishing up: a
+			// requested stop is all but done; anything else is a death.
+			if st.Phase == phaseStopping {
+				return instance{kind: kStopped, state: st}
+			}
+			return instance{kind: kStale, pid: p.PID, state: st}
 		}
 		return instance{kind: kRunning, pid: p.PID, state: st}
 	}

@@ -22,7 +22,10 @@ func (r *runner) status() int {
 		}
 	case kStale:
 		line, code = fmt.Sprintf("%s is not running, but pidfile %s exists", c.Name, c.PidFile), StatusDeadPidfile
-		if in.state != nil && in.state.Exit != "" {
+		switch {
+		case in.pid == 0:
+			line += " (it holds no valid PID)"
+		case in.state != nil && in.state.Exit != "" && in.state.Daemon == in.pid:
 			line += fmt.Sprintf(" (pid %d %s)", in.state.Daemon, in.state.Exit)
 		}
 	case kStopped:

@@ -158,6 +158,14 @@ func (r *runner) removeStale(in instance) error {
 		return nil
 	}
 	pf, err := pidfile.Acquire(c.PidFile, lockWait)
+	if errors.Is(err, pidfile.ErrLocked) && in.state != nil {
+		// The dead daemon's supervisor may still be finishing up.
+		if h, herr := openProven(in.state.Supervisor, in.state.SupervisorStart, true); herr == nil {
+			h.WaitExit(stopGrace)
+			h.Close()
+		}
+		pf, err = pidfile.Acquire(c.PidFile, lockWait)
+	}
 	if errors.Is(err, pidfile.ErrLocked) {
 		return nil // a new instance took it over: not ours to remove
 	}

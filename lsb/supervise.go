@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
-	"syscall"
 	"time"
 
 	"github.com/lsbinit/lsbinit/internal/proc"
@@ -25,19 +24,25 @@ const verdictBusy = 200
 const lockWait = 100 * time.Millisecond
 
 // supervisor owns one daemon as its child: it holds the pidfile's lock,
-// carries the daemon's output into the log and runs the stop schedule.
+// carries the daemon's output into the log, restarts it when asked to and
+// runs the stop schedule.
 type supervisor struct {
 	c      *config
 	pf     *pidfile.File
 	log    *logfile.Writer
 	tail   logfile.Tail
+	notify *notifySocket
 	cmd    *exec.Cmd
 	state  runState
 	sigs   chan os.Signal
-	exited chan error    // cmd.Wait's result, once
-	copied chan struct{} // closed when the log pipe reached end-of-file
-	dead   bool          // the daemon has been reaped
+	exited chan error    // cmd.Wait's result, once per daemon
+	copied chan struct{} // closed when the daemon's output pipe reached end-of-file
+	dead   bool          // the current daemon has been reaped
 	status error         // its wait status, once dead
+	since  time.Time     // when the current daemon started
+	delay  time.Duration // the last respawn back-off
+
+	readyFileBefore fs.FileInfo // READY=file: what the file was before start
 }
 
 func newSupervisor(c *config) *supervisor {
@@ -66,7 +71,12 @@ func (sv *supervisor) start() int {
 		fmt.Fprintf(os.Stderr, "%s: %v\n", c.Name, err)
 		return privilegeCode(err, ExitFailed)
 	}
-	if err := sv.spawn(); err != nil {
+	if err := sv.checkPortFree(); err != nil {
+		sv.cleanup()
+		fmt.Fprintf(os.Stderr, "%s: %v\n", c.Name, err)
+		return ExitFailed
+	}
+	if err := sv.startDaemon(); err != nil {
 		sv.cleanup()
 		fmt.Fprintf(os.Stderr, "%s: %v\n", c.Name, err)
 		return ExitCodeOf(err)
@@ -85,139 +95,42 @@ func (sv *supervisor) acquire() error {
 	sv.state.SupervisorStart, _ = proc.StartTime(os.Getpid())
 	if err := writeState(c.stateFile(), &sv.state); err != nil {
 		pf.Remove()
+		sv.pf = nil
 		return fmt.Errorf("writing %s: %w", c.stateFile(), err)
 	}
 	if sv.log, err = logfile.NewWriter(c.LogFile); err != nil {
 		sv.cleanup()
 		return fmt.Errorf("LOGFILE %s: %w", c.LogFile, unwrapPath(err))
 	}
-	return nil
-}
-
-// spawn starts the daemon in its own session with the configured
-// identity, directory, umask and niceness, its output on a pipe to us.
-func (sv *supervisor) spawn() error {
-	cmd, err := sv.c.command()
-	if err != nil {
-		return err
-	}
-	r, w, err := os.Pipe()
-	if err != nil {
-		return err
-	}
-	cmd.Stdout, cmd.Stderr = w, w
-	unix.Umask(sv.c.umask)
-	if sv.c.Nice != 0 {
-		if err := unix.Setpriority(unix.PRIO_PROCESS, 0, sv.c.Nice); err != nil {
-			r.Close()
-			w.Close()
-			return fail(ExitNoPrivilege, "NICE %d: %v", sv.c.Nice, err)
-		}
-	}
-	err = cmd.Start()
-	w.Close()
-	if err != nil {
-		r.Close()
-		return startError(sv.c, err)
-	}
-	sv.cmd = cmd
-	sv.exited = make(chan error, 1)
-	sv.copied = make(chan struct{})
-	go func() { sv.exited <- cmd.Wait() }()
-	go func() {
-		logfile.Copy(sv.log, r, &sv.tail)
-		r.Close()
-		close(sv.copied)
-	}()
-	pid := cmd.Process.Pid
-	sv.state.Daemon = pid
-	sv.state.DaemonStart, _ = proc.StartTime(pid)
-	if err := sv.pf.Write(pid); err != nil {
-		sv.kill()
-		return fmt.Errorf("writing the pidfile: %w", err)
-	}
-	if err := writeState(sv.c.stateFile(), &sv.state); err != nil {
-		sv.kill()
-		return err
-	}
-	if sv.c.LockFile != "" {
-		if err := createLockFile(sv.c.LockFile); err != nil {
-			sv.kill()
-			return fmt.Errorf("LOCKFILE %s: %w", sv.c.LockFile, unwrapPath(err))
-		}
-	}
-	return nil
-}
-
-// startError maps a failed exec to LSB's codes.
-func startError(c *config, err error) error {
-	switch {
-	case errors.Is(err, fs.ErrNotExist), errors.Is(err, unix.ENOEXEC):
-		return fail(ExitNotInstalled, "cannot run %s: %v", c.program(), err)
-	case errors.Is(err, unix.EPERM):
-		return fail(ExitNoPrivilege, "cannot run %s: %v", c.program(), err)
-	case errors.Is(err, fs.ErrPermission):
-		return fail(ExitNotInstalled, "cannot run %s: %v", c.program(), err)
-	}
-	return fail(ExitFailed, "cannot run %s: %v", c.program(), err)
-}
-
-// awaitReady waits for the daemon to prove itself: alive ReadyDelay after
-// exec. A daemon that exits sooner fails the start with its last lines.
-func (sv *supervisor) awaitReady() int {
-	ready := time.NewTimer(sv.c.ReadyDelay)
-	defer ready.Stop()
-	for {
-		select {
-		case err := <-sv.exited:
-			sv.reaped(err)
-			sv.drain(500 * time.Millisecond)
-			sv.reportEarlyExit()
+	if c.ready.Kind == "notify" {
+		if sv.notify, err = listenNotify(c); err != nil {
 			sv.cleanup()
-			return ExitFailed
-		case sig := <-sv.sigs:
-			if isStopSignal(sig) {
-				sv.stopDaemon()
-				sv.cleanup()
-				fmt.Fprintf(os.Stderr, "%s: stopped while starting\n", sv.c.Name)
-				return ExitFailed
-			}
-			sv.forward(sig)
-		case <-ready.C:
-			sv.state.Phase = phaseReady
-			if err := writeState(sv.c.stateFile(), &sv.state); err != nil {
-				sv.stopDaemon()
-				sv.cleanup()
-				fmt.Fprintf(os.Stderr, "%s: %v\n", sv.c.Name, err)
-				return ExitFailed
-			}
-			return ExitOK
+			return fmt.Errorf("READY=notify: %w", err)
 		}
+		// The daemon is our only child: any descendant of ours may speak
+		// for it, even before we have learnt its PID.
+		self := os.Getpid()
+		go sv.notify.serve(func(pid int) bool {
+			return pid == 0 || proc.DescendsFrom(pid, self)
+		})
 	}
+	return nil
 }
 
-func (sv *supervisor) reportEarlyExit() {
-	fmt.Fprintf(os.Stderr, "%s: %s %s right after starting", sv.c.Name, sv.c.program(), describeExit(sv.status))
-	if t := sv.tail.String(); t != "" {
-		fmt.Fprintf(os.Stderr, "; last lines of its output (%s):\n", sv.c.LogFile)
-		for _, l := range splitLines(t) {
-			fmt.Fprintf(os.Stderr, "  %s\n", l)
-		}
-		return
-	}
-	fmt.Fprintf(os.Stderr, "; it wrote nothing to %s\n", sv.c.LogFile)
-}
-
-// loop owns the running daemon until it exits or is stopped. It returns 0
-// after a requested stop, and the daemon's own exit code when it ended by
-// itself.
+// loop owns the running daemon until it is stopped or ends for good. It
+// returns 0 after a requested stop, and the daemon's own exit code when it
+// ended by itself and is not to be restarted.
 func (sv *supervisor) loop() int {
 	for {
 		select {
 		case err := <-sv.exited:
 			sv.reaped(err)
-			sv.drain(200 * time.Millisecond)
-			return sv.crashed()
+			if !sv.shouldRespawn() {
+				return sv.crashed()
+			}
+			if !sv.respawn() {
+				return ExitOK
+			}
 		case sig := <-sv.sigs:
 			if isStopSignal(sig) {
 				sv.stopDaemon()
@@ -233,10 +146,14 @@ func (sv *supervisor) loop() int {
 // status says "dead, pidfile exists") and the sidecar says how it ended.
 func (sv *supervisor) crashed() int {
 	how := describeExit(sv.status)
-	fmt.Fprintf(sv.log, "lsbinit: %s (pid %d) %s\n", sv.c.Name, sv.state.Daemon, how)
 	sv.state.Phase, sv.state.Exit = phaseExited, how
 	writeState(sv.c.stateFile(), &sv.state)
+	sv.drain(200 * time.Millisecond)
+	fmt.Fprintf(sv.log, "lsbinit: %s (pid %d) %s\n", sv.c.Name, sv.state.Daemon, how)
 	sv.log.Close()
+	if sv.notify != nil {
+		sv.notify.Close()
+	}
 	sv.pf.Release()
 	code := exitCode(sv.status)
 	if code == 0 {
@@ -266,12 +183,12 @@ func (sv *supervisor) forward(sig os.Signal) {
 			fmt.Fprintf(sv.log, "lsbinit: reopening %s: %v\n", sv.c.LogFile, err)
 		}
 	}
-	if s, ok := sig.(syscall.Signal); ok && !sv.dead {
+	if s, ok := sig.(unix.Signal); ok && !sv.dead {
 		proc.Signal(sv.cmd.Process.Pid, s)
 	}
 }
 
-// kill ends a daemon that could not be recorded, and reaps it.
+// kill ends a daemon at once, and reaps it.
 func (sv *supervisor) kill() {
 	if !sv.dead {
 		proc.SignalGroup(sv.cmd.Process.Pid, unix.SIGKILL)
@@ -284,6 +201,9 @@ func (sv *supervisor) kill() {
 // is still held, then the pidfile, which releases the lock.
 func (sv *supervisor) cleanup() {
 	c := sv.c
+	if sv.notify != nil {
+		sv.notify.Close()
+	}
 	if sv.log != nil {
 		sv.log.Close()
 	}

@@ -222,4 +222,3 @@ func FuzzParsePID(f *testing.F) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
-

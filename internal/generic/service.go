@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/lsbinit/lsbinit/internal/config"
+	"github.com/lsbinit/lsbinit/internal/ready"
 	"github.com/lsbinit/lsbinit/lsb"
 )
 
@@ -42,12 +43,11 @@ func ServiceOf(cfg *config.Config) (lsb.Service, error) {
 	if cfg.Umask == 0 {
 		s.Umask = -1 // lsb reads zero as "default 022"
 	}
-	switch cfg.Ready.Kind {
-	case "", "exec":
-	case "delay":
-		s.ReadyDelay = cfg.Ready.Delay
-	default:
-		return s, fmt.Errorf("READY=%s is not supported by this version", cfg.Ready.Kind)
+	s.Ready = ready.Spec{Kind: cfg.Ready.Kind, Addr: cfg.Ready.Addr, Path: cfg.Ready.Path, Delay: cfg.Ready.Delay}.String()
+	s.Respawn = cfg.Respawn
+	s.CheckCommand = cfg.CheckCmd
+	if cfg.PidFileByDaemon {
+		return s, fmt.Errorf("PIDFILE_BY_DAEMON=yes is not supported by this version")
 	}
 	return s, nil
 }

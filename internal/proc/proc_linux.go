@@ -150,3 +150,18 @@ func CloseOnExecFrom(fd int) error {
 	}
 	return closeOnExecScan(fd, "/proc/self/fd")
 }
+
+// DescendsFrom reports whether pid is ancestor or one of its descendants.
+func DescendsFrom(pid, ancestor int) bool {
+	for i := 0; i < 64 && pid > 1; i++ {
+		if pid == ancestor {
+			return true
+		}
+		parent, err := Parent(pid)
+		if err != nil {
+			return false
+		}
+		pid = parent
+	}
+	return false
+}

@@ -45,3 +45,7 @@ func Parent(pid int) (int, error) { return 0, errors.ErrUnsupported }
 
 // CloseOnExecFrom marks every descriptor from fd up as close-on-exec.
 func CloseOnExecFrom(fd int) error { return closeOnExecScan(fd, "/dev/fd") }
+
+// DescendsFrom reports whether pid is ancestor; descendants cannot be
+// told without /proc.
+func DescendsFrom(pid, ancestor int) bool { return pid == ancestor }

@@ -1,0 +1,162 @@
+package config
+
+import (
+	"errors"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/lsbinit/lsbinit/internal/schedule"
+)
+
+// Options says which service to load the configuration of, and from where.
+// The zero value is not usable: Name or File must be set.
+type Options struct {
+	// Name is the service name. It is required unless File is set; then
+	// it defaults to the base name of File without a ".conf" suffix.
+	Name string
+
+	// File is an explicit config file (-c FILE or $LSBINIT_CONFIG),
+	// read instead of EtcDir/lsbinit/NAME.conf; it must exist.
+	// "" means EtcDir/lsbinit/NAME.conf, which may be missing.
+	File string
+
+	// EtcDir is the directory holding lsbinit/, default/ and
+	// sysconfig/. "" means "/etc".
+	EtcDir string
+
+	// Getenv looks up the process environment, for $VAR in values that
+	// no file assigns and for XDG_RUNTIME_DIR. An empty result means
+	// unset. nil means an empty environment.
+	Getenv func(string) string
+
+	// UID is the effective user ID. 0 selects root's defaults and root's
+	// checks on the config files.
+	UID int
+
+	// rootOwner is the owner a config file must have when UID is 0:
+	// root in real use; tests not running as root set their own uid.
+	rootOwner int
+}
+
+// Config is a service's configuration, with every default applied. The
+// SPEC's key table documents each field's key.
+type Config struct {
+	Name  string   // service name
+	Files []string // files actually read, in order
+
+	Daemon     string   // DAEMON: absolute path of the program
+	DaemonArgs []string // DAEMON_ARGS split into words; nil when empty
+	Desc       string   // DESC, default Name
+
+	// PidFile (PIDFILE) is absolute. Default: /run/NAME.pid as root,
+	// else $XDG_RUNTIME_DIR/NAME.pid when that is set and absolute,
+	// else /tmp/lsbinit-UID/NAME.pid.
+	PidFile string
+
+	// LogFile (LOGFILE) is absolute, or "none" for /dev/null. Default:
+	// /var/log/NAME.log as root, else NAME.log beside the pidfile.
+	LogFile string
+
+	User, Group string // USER, GROUP as written; "" means unchanged
+
+	Chdir        string            // CHDIR, absolute, default "/"
+	Umask        int               // UMASK, 0..0o777, default 0o022
+	Nice         int               // NICE, -20..19, default 0
+	StopSchedule schedule.Schedule // STOP_SCHEDULE, default TERM/30/KILL/5
+
+	// ReloadSignal (RELOAD_SIGNAL) is sent by reload, default SIGHUP.
+	// 0 ("none") means the service does not support reload.
+	ReloadSignal unix.Signal
+
+	Ready        Ready         // READY, default exec
+	StartTimeout time.Duration // START_TIMEOUT, > 0, default 30s
+
+	Respawn         string   // RESPAWN: "no" (default), "on-failure" or "always"
+	PidFileByDaemon bool     // PIDFILE_BY_DAEMON, default false
+	LockFile        string   // LOCKFILE, absolute, or "" for none
+	CheckCmd        []string // CHECK_CMD split into words; nil for none
+	Header          Header   // the LSB header fields
+
+	// Exports are "KEY=value" for every exported variable, in order of
+	// first export, with final values. Config keys may be exported too.
+	Exports []string
+
+	// Warnings are problems that do not stop the service, such as
+	// `FILE:LINE: FOO: unknown key (ignored)`; `lsbinit check` shows them.
+	Warnings []string
+}
+
+// Ready says when start may report success (the READY key).
+type Ready struct {
+	Kind  string        // "exec", "notify", "tcp", "file" or "delay"
+	Addr  string        // for "tcp": host:port, IPv6 hosts in brackets
+	Path  string        // for "file": absolute path
+	Delay time.Duration // for "delay"
+}
+
+// Header holds the fields of the LSB "### BEGIN INIT INFO" block (LSB
+// Core, "Comment Conventions for Init Scripts"). Lists are separated by
+// single spaces.
+type Header struct {
+	Provides         string // PROVIDES, default Name
+	RequiredStart    string // REQUIRED_START, default "$remote_fs $syslog"
+	RequiredStop     string // REQUIRED_STOP, default the final RequiredStart
+	ShouldStart      string // SHOULD_START, default ""
+	ShouldStop       string // SHOULD_STOP, default ""
+	DefaultStart     string // DEFAULT_START, default "2 3 4 5"
+	DefaultStop      string // DEFAULT_STOP, default "0 1 6"
+	ShortDescription string // SHORT_DESCRIPTION, default Desc
+	Description      string // DESCRIPTION, default Desc
+}
+
+// Load reads the configuration of a service: opts.File or
+// EtcDir/lsbinit/NAME.conf, then EtcDir/default/NAME, then
+// EtcDir/sysconfig/NAME, a later file overriding an earlier one. It
+// returns every problem found, joined with [errors.Join] and each an
+// *[Error]; the Config is nil whenever the error is not.
+func Load(opts Options) (*Config, error) {
+	name, err := serviceName(opts)
+	if err != nil {
+		return nil, err
+	}
+	srcs, err := readSources(opts, name)
+	if err != nil {
+		return nil, err
+	}
+	return build(opts, name, srcs)
+}
+
+// build parses and validates the contents of the config files.
+func build(opts Options, name string, srcs []source) (*Config, error) {
+	v := newVars(opts.Getenv)
+	files := make([]string, len(srcs))
+	for i, src := range srcs {
+		files[i] = src.path
+		v.parseFile(src.path, src.data)
+	}
+	cfg := &Config{Name: name, Files: files}
+	errs := append(v.errs, validate(cfg, v, opts)...)
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return cfg, nil
+}
+
+// serviceName returns opts.Name, or the name File implies, once checked.
+func serviceName(opts Options) (string, error) {
+	name := opts.Name
+	if name == "" && opts.File != "" {
+		name = strings.TrimSuffix(filepath.Base(opts.File), ".conf")
+	}
+	switch {
+	case name == "":
+		return "", &Error{Msg: "no service name and no config file given"}
+	case name == "." || name == ".." || strings.ContainsAny(name, "/\x00\n") ||
+		strings.HasPrefix(name, "-"):
+		return "", &Error{File: opts.File, Msg: "invalid service name " + quote(name)}
+	}
+	return name, nil
+}

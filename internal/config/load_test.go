@@ -1,0 +1,302 @@
+package config
+
+import (
+	"errors"
+	"io/fs"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/lsbinit/lsbinit/internal/schedule"
+)
+
+func TestDefaultsNonRoot(t *testing.T) {
+	etc := etcFiles(t, map[string]string{"lsbinit/svc.conf": "DAEMON=/usr/bin/svc\n"})
+	o := opts(etc)
+	cfg, err := Load(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &Config{
+		Name:         "svc",
+		Files:        []string{filepath.Join(etc, "lsbinit/svc.conf")},
+		Daemon:       "/usr/bin/svc",
+		Desc:         "svc",
+		PidFile:      "/tmp/lsbinit-1000/svc.pid",
+		LogFile:      "/tmp/lsbinit-1000/svc.log",
+		Chdir:        "/",
+		Umask:        0o022,
+		StopSchedule: schedule.Default(),
+		ReloadSignal: unix.SIGHUP,
+		Ready:        Ready{Kind: "exec"},
+		StartTimeout: 30 * time.Second,
+		Respawn:      "no",
+		Header: Header{
+			Provides: "svc", RequiredStart: "$remote_fs $syslog", RequiredStop: "$remote_fs $syslog",
+			DefaultStart: "2 3 4 5", DefaultStop: "0 1 6", ShortDescription: "svc", Description: "svc",
+		},
+	}
+	if !reflect.DeepEqual(cfg, want) {
+		t.Errorf("got  %+v\nwant %+v", cfg, want)
+	}
+
+	o.Getenv = getenv(map[string]string{"XDG_RUNTIME_DIR": "/run/user/1000"})
+	cfg, err = Load(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.PidFile != "/run/user/1000/svc.pid" || cfg.LogFile != "/run/user/1000/svc.log" {
+		t.Errorf("with XDG_RUNTIME_DIR: PidFile %q, LogFile %q", cfg.PidFile, cfg.LogFile)
+	}
+	o.Getenv = getenv(map[string]string{"XDG_RUNTIME_DIR": "relative/dir"})
+	if cfg, err = Load(o); err != nil || cfg.PidFile != "/tmp/lsbinit-1000/svc.pid" {
+		t.Errorf("relative XDG_RUNTIME_DIR: PidFile %q, %v", cfg.PidFile, err)
+	}
+}
+
+func TestDefaultsRoot(t *testing.T) {
+	etc := etcFiles(t, map[string]string{"lsbinit/svc.conf": "DAEMON=/usr/bin/svc\nDESC='My Service'\n"})
+	o := opts(etc)
+	o.UID = 0
+	o.Getenv = getenv(map[string]string{"XDG_RUNTIME_DIR": "/run/user/0"})
+	cfg, err := Load(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.PidFile != "/run/svc.pid" || cfg.LogFile != "/var/log/svc.log" {
+		t.Errorf("root: PidFile %q, LogFile %q", cfg.PidFile, cfg.LogFile)
+	}
+	if cfg.Desc != "My Service" || cfg.Header.ShortDescription != "My Service" || cfg.Header.Description != "My Service" {
+		t.Errorf("Desc %q, header %+v", cfg.Desc, cfg.Header)
+	}
+}
+
+func TestLogFileBesidePidFile(t *testing.T) {
+	cfg := mustLoad(t, "DAEMON=/x\nPIDFILE=/srv/run/app.pid\n")
+	if cfg.LogFile != "/srv/run/svc.log" {
+		t.Errorf("LogFile = %q, want /srv/run/svc.log", cfg.LogFile)
+	}
+}
+
+func TestAllKeys(t *testing.T) {
+	cfg := mustLoad(t, `
+DAEMON=/usr/sbin/nginx
+DAEMON_ARGS='-g "daemon on;"'
+DESC="web server"
+PIDFILE=/run/nginx.pid
+LOGFILE=none
+USER=www-data GROUP=www-data
+CHDIR=/var/www
+UMASK=0027
+NICE=-5
+STOP_SCHEDULE=QUIT/5/TERM/5/KILL/5
+RELOAD_SIGNAL=USR1
+READY=tcp:[::1]:80
+START_TIMEOUT=1m30s
+RESPAWN=on-failure
+PIDFILE_BY_DAEMON=Yes
+LOCKFILE=/var/lock/subsys/nginx
+CHECK_CMD="/usr/sbin/nginx -t"
+PROVIDES="nginx  httpd"
+REQUIRED_START='$remote_fs $network'
+SHOULD_START=$'$time'
+SHOULD_STOP='$time'
+DEFAULT_START="S 2 3"
+DEFAULT_STOP=""
+SHORT_DESCRIPTION="nginx web server"
+DESCRIPTION="A fast
+web server"
+`)
+	sched, _ := schedule.Parse("QUIT/5/TERM/5/KILL/5")
+	want := Config{
+		Name: "svc", Files: cfg.Files,
+		Daemon: "/usr/sbin/nginx", DaemonArgs: []string{"-g", "daemon on;"}, Desc: "web server",
+		PidFile: "/run/nginx.pid", LogFile: "none", User: "www-data", Group: "www-data",
+		Chdir: "/var/www", Umask: 0o027, Nice: -5, StopSchedule: sched, ReloadSignal: unix.SIGUSR1,
+		Ready: Ready{Kind: "tcp", Addr: "[::1]:80"}, StartTimeout: 90 * time.Second,
+		Respawn: "on-failure", PidFileByDaemon: true, LockFile: "/var/lock/subsys/nginx",
+		CheckCmd: []string{"/usr/sbin/nginx", "-t"},
+		Header: Header{
+			Provides: "nginx httpd", RequiredStart: "$remote_fs $network", RequiredStop: "$remote_fs $network",
+			ShouldStart: "$time", ShouldStop: "$time", DefaultStart: "S 2 3", DefaultStop: "",
+			ShortDescription: "nginx web server", Description: "A fast\nweb server",
+		},
+	}
+	if !reflect.DeepEqual(*cfg, want) {
+		t.Errorf("got  %+v\nwant %+v", *cfg, want)
+	}
+}
+
+func TestValueForms(t *testing.T) {
+	tests := []struct {
+		conf  string
+		check func(*Config) bool
+	}{
+		{"UMASK=022", func(c *Config) bool { return c.Umask == 0o022 }},
+		{"UMASK=0", func(c *Config) bool { return c.Umask == 0 }},
+		{"UMASK=777", func(c *Config) bool { return c.Umask == 0o777 }},
+		{"NICE=19", func(c *Config) bool { return c.Nice == 19 }},
+		{"NICE=-20", func(c *Config) bool { return c.Nice == -20 }},
+		{"NICE=+3", func(c *Config) bool { return c.Nice == 3 }},
+		{"STOP_SCHEDULE=10", func(c *Config) bool { return c.StopSchedule.String() == "TERM/10/KILL/10" }},
+		{"RELOAD_SIGNAL=none", func(c *Config) bool { return c.ReloadSignal == 0 }},
+		{"RELOAD_SIGNAL=SIGUSR2", func(c *Config) bool { return c.ReloadSignal == unix.SIGUSR2 }},
+		{"RELOAD_SIGNAL=1", func(c *Config) bool { return c.ReloadSignal == unix.SIGHUP }},
+		{"READY=notify", func(c *Config) bool { return c.Ready == Ready{Kind: "notify"} }},
+		{"READY=exec", func(c *Config) bool { return c.Ready == Ready{Kind: "exec"} }},
+		{"READY=tcp:localhost:8080", func(c *Config) bool { return c.Ready == Ready{Kind: "tcp", Addr: "localhost:8080"} }},
+		{"READY=tcp:127.0.0.1:065535", func(c *Config) bool { return c.Ready.Addr == "127.0.0.1:65535" }},
+		{"READY=file:/run/app.ready", func(c *Config) bool { return c.Ready == Ready{Kind: "file", Path: "/run/app.ready"} }},
+		{"READY=delay:2.5", func(c *Config) bool { return c.Ready == Ready{Kind: "delay", Delay: 2500 * time.Millisecond} }},
+		{"READY=delay:500ms", func(c *Config) bool { return c.Ready.Delay == 500*time.Millisecond }},
+		{"START_TIMEOUT=45", func(c *Config) bool { return c.StartTimeout == 45*time.Second }},
+		{"START_TIMEOUT=2m", func(c *Config) bool { return c.StartTimeout == 2*time.Minute }},
+		{"RESPAWN=always", func(c *Config) bool { return c.Respawn == "always" }},
+		{"RESPAWN=no", func(c *Config) bool { return c.Respawn == "no" }},
+		{"PIDFILE_BY_DAEMON=true", func(c *Config) bool { return c.PidFileByDaemon }},
+		{"PIDFILE_BY_DAEMON=1", func(c *Config) bool { return c.PidFileByDaemon }},
+		{"PIDFILE_BY_DAEMON=NO", func(c *Config) bool { return !c.PidFileByDaemon }},
+		{"PIDFILE_BY_DAEMON=0", func(c *Config) bool { return !c.PidFileByDaemon }},
+		{"PIDFILE=", func(c *Config) bool { return c.PidFile == "/tmp/lsbinit-1000/svc.pid" }},
+		{"CHDIR=", func(c *Config) bool { return c.Chdir == "/" }},
+		{"LOCKFILE=", func(c *Config) bool { return c.LockFile == "" }},
+		{"PROVIDES=", func(c *Config) bool { return c.Header.Provides == "svc" }},
+		{"REQUIRED_START=", func(c *Config) bool { return c.Header.RequiredStart == "" && c.Header.RequiredStop == "" }},
+		{"REQUIRED_STOP='$syslog'", func(c *Config) bool { return c.Header.RequiredStop == "$syslog" }},
+		{"DESC=", func(c *Config) bool { return c.Desc == "svc" }},
+	}
+	for _, tt := range tests {
+		cfg, err := loadConf(t, "DAEMON=/x\n"+tt.conf)
+		if err != nil {
+			t.Errorf("%s: %v", tt.conf, err)
+		} else if !tt.check(cfg) {
+			t.Errorf("%s: unexpected %+v", tt.conf, cfg)
+		}
+	}
+}
+
+func TestPrecedence(t *testing.T) {
+	etc := etcFiles(t, map[string]string{
+		"lsbinit/svc.conf": "DAEMON=/usr/bin/svc\nBASE=/srv\nNICE=1\nUMASK=077\nDESC=conf\n",
+		"default/svc":      "NICE=2\nCHDIR=$BASE/app\nDESC=default\n",
+		"sysconfig/svc":    "NICE=3\nDESC=\"$DESC+sysconfig\"\n",
+	})
+	cfg, err := Load(opts(etc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := []string{filepath.Join(etc, "lsbinit/svc.conf"), filepath.Join(etc, "default/svc"), filepath.Join(etc, "sysconfig/svc")}
+	if !slices.Equal(cfg.Files, files) {
+		t.Errorf("Files = %q", cfg.Files)
+	}
+	if cfg.Nice != 3 || cfg.Umask != 0o77 || cfg.Chdir != "/srv/app" || cfg.Desc != "default+sysconfig" {
+		t.Errorf("Nice %d Umask %o Chdir %q Desc %q", cfg.Nice, cfg.Umask, cfg.Chdir, cfg.Desc)
+	}
+}
+
+func TestOnlyDefaultFile(t *testing.T) {
+	etc := etcFiles(t, map[string]string{"default/svc": "DAEMON=/usr/bin/svc\n"})
+	cfg, err := Load(opts(etc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(cfg.Files, []string{filepath.Join(etc, "default/svc")}) {
+		t.Errorf("Files = %q", cfg.Files)
+	}
+}
+
+func TestFinalValueValidated(t *testing.T) {
+	etc := etcFiles(t, map[string]string{
+		"lsbinit/svc.conf": "DAEMON=/usr/bin/svc\nNICE=99\nUMASK=bad\n",
+		"default/svc":      "NICE=5\n",
+		"sysconfig/svc":    "\n\nUMASK=0999\n",
+	})
+	_, err := Load(opts(etc))
+	e := wantErr(t, err, "UMASK")
+	if e.File != filepath.Join(etc, "sysconfig/svc") || e.Line != 3 {
+		t.Errorf("error names %s:%d, want sysconfig/svc:3", e.File, e.Line)
+	}
+}
+
+func TestExplicitFile(t *testing.T) {
+	etc := etcFiles(t, map[string]string{
+		"conf/web.conf":    "DAEMON=/usr/bin/web\n",
+		"lsbinit/web.conf": "this is not read",
+		"default/web":      "NICE=4",
+	})
+	o := Options{File: filepath.Join(etc, "conf/web.conf"), EtcDir: etc, UID: 1000}
+	cfg, err := Load(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Name != "web" || cfg.Nice != 4 || len(cfg.Files) != 2 || cfg.Files[0] != o.File {
+		t.Errorf("Name %q Nice %d Files %q", cfg.Name, cfg.Nice, cfg.Files)
+	}
+	o.Name = "other"
+	if cfg, err = Load(o); err != nil || cfg.Name != "other" {
+		t.Errorf("Name given: %v, %v", cfg, err)
+	}
+
+	o.File = filepath.Join(etc, "conf/missing.conf")
+	_, err = Load(o)
+	if !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("missing explicit file: %v, want fs.ErrNotExist", err)
+	}
+	var perr *fs.PathError
+	if !errors.As(err, &perr) || perr.Path != o.File {
+		t.Errorf("missing explicit file: %v does not wrap a *fs.PathError for it", err)
+	}
+	wantErr(t, err, o.File+": cannot open: no such file or directory")
+}
+
+func TestNoConfigAtAll(t *testing.T) {
+	etc := t.TempDir()
+	_, err := Load(opts(etc))
+	if !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("got %v, want fs.ErrNotExist", err)
+	}
+	for _, p := range []string{"lsbinit/svc.conf", "default/svc", "sysconfig/svc"} {
+		if !strings.Contains(err.Error(), filepath.Join(etc, p)) {
+			t.Errorf("error %q does not name %s", err, p)
+		}
+	}
+}
+
+func TestBadNames(t *testing.T) {
+	for _, o := range []Options{{}, {Name: "a/b"}, {Name: ".."}, {Name: "-x"}, {File: "/etc/x/.conf", Name: "."}} {
+		if _, err := Load(o); err == nil {
+			t.Errorf("Load(%+v) accepted", o)
+		} else {
+			flatten(t, err)
+		}
+	}
+}
+
+func TestExportsAndWarnings(t *testing.T) {
+	o := opts(etcFiles(t, map[string]string{
+		"lsbinit/svc.conf": "export DAEMON=/usr/bin/svc\nENABLED=yes\nexport NODE_ENV=production\nhelper=/opt\nexport PATH\nexport GHOST\n",
+		"default/svc":      "NODE_ENV=staging\nENABLED=no\nexport LANG=C.UTF-8\nexport helper\n",
+	}))
+	o.Getenv = getenv(map[string]string{"PATH": "/usr/bin:/bin"})
+	cfg, err := Load(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantExports := []string{"DAEMON=/usr/bin/svc", "NODE_ENV=staging", "PATH=/usr/bin:/bin", "LANG=C.UTF-8", "helper=/opt"}
+	if !slices.Equal(cfg.Exports, wantExports) {
+		t.Errorf("Exports = %q\nwant %q", cfg.Exports, wantExports)
+	}
+	conf, def := cfg.Files[0], cfg.Files[1]
+	wantWarnings := []string{
+		conf + ":6: GHOST: exported but never assigned (ignored)",
+		def + ":2: ENABLED: unknown key (ignored)",
+	}
+	if !slices.Equal(cfg.Warnings, wantWarnings) {
+		t.Errorf("Warnings = %q\nwant %q", cfg.Warnings, wantWarnings)
+	}
+}

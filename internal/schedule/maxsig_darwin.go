@@ -1,0 +1,4 @@
+package schedule
+
+// maxSignal is the highest signal number kill(2) accepts (NSIG - 1).
+const maxSignal = 31

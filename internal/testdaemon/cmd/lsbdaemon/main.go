@@ -1,0 +1,41 @@
+// Command lsbdaemon is the test daemon built on the lsb library: it is its
+// own init script. It takes the flags of [testdaemon.Options] plus those
+// below, then the LSB action:
+//
+//	lsbdaemon -name svc -pidfile $WORK/svc.pid -logfile $WORK/svc.log -every 100ms start
+package main
+
+import (
+	"context"
+	"flag"
+	"os"
+
+	"github.com/lsbinit/lsbinit/internal/testdaemon"
+	"github.com/lsbinit/lsbinit/lsb"
+)
+
+func main() {
+	o := testdaemon.Options{}
+	o.Flags(flag.CommandLine)
+	name := flag.String("name", "lsbdaemon", "service `NAME`")
+	pidFile := flag.String("pidfile", "", "pidfile `PATH`")
+	logFile := flag.String("logfile", "", "log file `PATH`")
+	lockFile := flag.String("lockfile", "", "lock file `PATH`, created on start, removed on stop")
+	stopSchedule := flag.String("stop-schedule", "", "stop `SCHEDULE` (start-stop-daemon --retry syntax)")
+	noReload := flag.Bool("no-reload", false, "reload is unsupported (Reload is nil)")
+	flag.Parse()
+
+	svc := lsb.Service{
+		Name:         *name,
+		Version:      "test",
+		PidFile:      *pidFile,
+		LogFile:      *logFile,
+		LockFile:     *lockFile,
+		StopSchedule: *stopSchedule,
+		Run:          func(ctx context.Context) error { return testdaemon.Run(ctx, o) },
+	}
+	if !*noReload {
+		svc.Reload = o.Hup
+	}
+	os.Exit(lsb.Invoke(svc, flag.Args()))
+}

@@ -1,0 +1,152 @@
+package lsb
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"time"
+
+	"github.com/lsbinit/lsbinit/internal/proc"
+	"github.com/lsbinit/lsbinit/logfile"
+	"golang.org/x/sys/unix"
+)
+
+// startDaemon starts the daemon in its own session with the configured
+// identity, directory, umask and niceness, its output on a pipe to us, and
+// records it in the pidfile, the sidecar and the lock file.
+func (sv *supervisor) startDaemon() error {
+	cmd, err := sv.c.command()
+	if err != nil {
+		return err
+	}
+	if sv.notify != nil {
+		cmd.Env = append(cmd.Env, "NOTIFY_SOCKET="+sv.notify.addr)
+	}
+	r, w, err := os.Pipe()
+	if err != nil {
+		return err
+	}
+	cmd.Stdout, cmd.Stderr = w, w
+	unix.Umask(sv.c.umask)
+	if sv.c.Nice != 0 {
+		if err := unix.Setpriority(unix.PRIO_PROCESS, 0, sv.c.Nice); err != nil {
+			r.Close()
+			w.Close()
+			return fail(ExitNoPrivilege, "NICE %d: %v", sv.c.Nice, err)
+		}
+	}
+	err = cmd.Start()
+	w.Close()
+	if err != nil {
+		r.Close()
+		return startError(sv.c, err)
+	}
+	sv.cmd, sv.dead, sv.status, sv.since = cmd, false, nil, time.Now()
+	exited, copied := make(chan error, 1), make(chan struct{})
+	sv.exited, sv.copied = exited, copied
+	go func() { exited <- cmd.Wait() }()
+	go func() {
+		logfile.Copy(sv.log, r, &sv.tail)
+		r.Close()
+		close(copied)
+	}()
+	return sv.record()
+}
+
+// record writes the new daemon's PID everywhere it belongs.
+func (sv *supervisor) record() error {
+	pid := sv.cmd.Process.Pid
+	sv.state.Daemon = pid
+	sv.state.DaemonStart, _ = proc.StartTime(pid)
+	if err := sv.pf.Write(pid); err != nil {
+		sv.kill()
+		return fmt.Errorf("writing the pidfile: %w", err)
+	}
+	if err := writeState(sv.c.stateFile(), &sv.state); err != nil {
+		sv.kill()
+		return err
+	}
+	if sv.c.LockFile != "" {
+		if err := createLockFile(sv.c.LockFile); err != nil {
+			sv.kill()
+			return fmt.Errorf("LOCKFILE %s: %w", sv.c.LockFile, unwrapPath(err))
+		}
+	}
+	return nil
+}
+
+// startError maps a failed exec to LSB's codes.
+func startError(c *config, err error) error {
+	switch {
+	case errors.Is(err, fs.ErrNotExist), errors.Is(err, unix.ENOEXEC):
+		return fail(ExitNotInstalled, "cannot run %s: %v", c.program(), err)
+	case errors.Is(err, unix.EPERM):
+		return fail(ExitNoPrivilege, "cannot run %s: %v", c.program(), err)
+	case errors.Is(err, fs.ErrPermission):
+		return fail(ExitNotInstalled, "cannot run %s: %v", c.program(), err)
+	}
+	return fail(ExitFailed, "cannot run %s: %v", c.program(), err)
+}
+
+// Respawn back-off: the first restart waits respawnMin, each quick death
+// doubles the wait up to respawnMax, and a daemon that ran respawnReset or
+// longer starts the sequence afresh.
+const (
+	respawnMin   = 100 * time.Millisecond
+	respawnMax   = 30 * time.Second
+	respawnReset = 10 * time.Second
+)
+
+func (sv *supervisor) shouldRespawn() bool {
+	switch sv.c.Respawn {
+	case "always":
+		return true
+	case "on-failure":
+		return exitCode(sv.status) != 0
+	}
+	return false
+}
+
+// respawn restarts the dead daemon after a back-off. It returns false when
+// a stop arrived meanwhile (everything is cleaned up then).
+func (sv *supervisor) respawn() bool {
+	if time.Since(sv.since) >= respawnReset {
+		sv.delay = 0
+	}
+	for {
+		sv.delay = min(max(2*sv.delay, respawnMin), respawnMax)
+		how := describeExit(sv.status)
+		sv.state.Phase, sv.state.Exit = phaseRespawning, how
+		writeState(sv.c.stateFile(), &sv.state)
+		sv.drain(100 * time.Millisecond)
+		fmt.Fprintf(sv.log, "lsbinit: %s (pid %d) %s; restarting in %v\n", sv.c.Name, sv.state.Daemon, how, sv.delay)
+		if sv.sleepUnlessStopped(sv.delay) {
+			sv.cleanup()
+			return false
+		}
+		err := sv.startDaemon()
+		if err == nil {
+			sv.state.Phase, sv.state.Exit = phaseReady, ""
+			writeState(sv.c.stateFile(), &sv.state)
+			return true
+		}
+		fmt.Fprintf(sv.log, "lsbinit: restarting %s: %v\n", sv.c.Name, err)
+	}
+}
+
+// sleepUnlessStopped waits d and reports whether a stop signal came first.
+func (sv *supervisor) sleepUnlessStopped(d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	for {
+		select {
+		case sig := <-sv.sigs:
+			if isStopSignal(sig) {
+				return true
+			}
+		case <-t.C:
+			return false
+		}
+	}
+}

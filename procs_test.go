@@ -1,0 +1,177 @@
+package main
+
+// Process facts for the tests, read from /proc (the suite runs on Linux).
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/lsbinit/lsbinit/internal/testdaemon"
+	"golang.org/x/sys/unix"
+)
+
+// procState returns the state letter of /proc/PID/stat ("R", "S", "Z",
+// ...), or "" when there is no such process.
+func procState(pid int) string {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return ""
+	}
+	// pid (comm) state ...; comm may itself hold ") ".
+	i := bytes.LastIndexByte(data, ')')
+	if i < 0 || i+2 >= len(data) {
+		return ""
+	}
+	return string(data[i+2])
+}
+
+// parentOf returns the parent PID of pid, or 0.
+func parentOf(pid int) int {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	i := bytes.LastIndexByte(data, ')')
+	if i < 0 {
+		return 0
+	}
+	f := strings.Fields(string(data[i+1:])) // state ppid ...
+	if len(f) < 2 {
+		return 0
+	}
+	ppid, _ := strconv.Atoi(f[1])
+	return ppid
+}
+
+// alive reports whether pid is a live process. A zombie is dead: it has
+// exited and only waits to be reaped (by PID 1, which in some containers
+// never does).
+func alive(pid int) bool {
+	switch procState(pid) {
+	case "", "Z", "X", "x":
+		return false
+	}
+	return true
+}
+
+// allPids lists the processes in /proc.
+func allPids() []int {
+	entries, _ := os.ReadDir("/proc")
+	var pids []int
+	for _, e := range entries {
+		if pid, err := strconv.Atoi(e.Name()); err == nil {
+			pids = append(pids, pid)
+		}
+	}
+	return pids
+}
+
+// nulList reads a NUL-separated /proc file (cmdline, environ).
+func nulList(pid int, file string) []string {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/%s", pid, file))
+	if err != nil || len(data) == 0 {
+		return nil
+	}
+	return strings.Split(strings.TrimSuffix(string(data), "\x00"), "\x00")
+}
+
+// mentions reports whether some arg contains s as a whole path: followed
+// by the end of the arg or by "/". ($WORK of script "start" is a prefix of
+// that of "start_twice", so a plain substring test would not do.)
+func mentions(args []string, s string) bool {
+	for _, a := range args {
+		for off := 0; ; {
+			i := strings.Index(a[off:], s)
+			if i < 0 {
+				break
+			}
+			end := off + i + len(s)
+			if end == len(a) || a[end] == '/' {
+				return true
+			}
+			off += i + 1
+		}
+	}
+	return false
+}
+
+// runsDaemonBody reports whether pid is a live testdaemon or lsbdaemon
+// process that is executing testdaemon.Run (it holds the marker memfd),
+// as opposed to a supervisor sharing its executable and command line.
+func runsDaemonBody(pid int) bool {
+	if !alive(pid) {
+		return false
+	}
+	exe, err := os.Readlink(fmt.Sprintf("/proc/%d/exe", pid))
+	if err != nil {
+		return false
+	}
+	switch filepath.Base(strings.TrimSuffix(exe, " (deleted)")) {
+	case "testdaemon", "lsbdaemon":
+	default:
+		return false
+	}
+	fds, _ := os.ReadDir(fmt.Sprintf("/proc/%d/fd", pid))
+	for _, fd := range fds {
+		target, _ := os.Readlink(fmt.Sprintf("/proc/%d/fd/%s", pid, fd.Name()))
+		if strings.HasPrefix(target, "/memfd:"+testdaemon.Marker) {
+			return true
+		}
+	}
+	return false
+}
+
+// daemons lists the live daemon processes (see runsDaemonBody) whose
+// command line mentions tag.
+func daemons(tag string) []int {
+	var out []int
+	for _, pid := range allPids() {
+		if mentions(nulList(pid, "cmdline"), tag) && runsDaemonBody(pid) {
+			out = append(out, pid)
+		}
+	}
+	return out
+}
+
+// killMentioning sends SIGKILL to every process, other than this one,
+// whose command line mentions dir or whose environment has WORK=dir.
+func killMentioning(dir string) {
+	self := os.Getpid()
+	for _, pid := range allPids() {
+		if pid == self || pid < 2 {
+			continue
+		}
+		if mentions(nulList(pid, "cmdline"), dir) || hasEnv(pid, "WORK="+dir) {
+			unix.Kill(pid, unix.SIGKILL)
+		}
+	}
+}
+
+func hasEnv(pid int, kv string) bool {
+	for _, e := range nulList(pid, "environ") {
+		if e == kv {
+			return true
+		}
+	}
+	return false
+}
+
+var pidFileRE = regexp.MustCompile(`\A[1-9][0-9]*\n\z`)
+
+// readPidFile returns the PID in a pidfile, which must hold exactly the
+// PID in decimal and a newline.
+func readPidFile(path string) (int, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return 0, err
+	}
+	if !pidFileRE.Match(data) {
+		return 0, fmt.Errorf("pidfile %s holds %q, want a PID and a newline", path, data)
+	}
+	return strconv.Atoi(strings.TrimSpace(string(data)))
+}
