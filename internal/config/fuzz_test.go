@@ -1,9 +1,9 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"os"
-	"errors"
 	"strings"
 	"testing"
 )
