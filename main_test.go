@@ -197,8 +197,19 @@ func setupScript(env *testscript.Env) error {
 }
 
 // scriptCondition adds [root]: the tests run as the superuser, for whom
-// file permissions do not make a file unreadable.
+// file permissions do not make a file unreadable; and [need:PROG]: PROG
+// (a Debian tool such as nginx) is installed. Under CI, which installs
+// every such tool, a missing one is an error rather than a reason to skip.
 func scriptCondition(cond string) (bool, error) {
+	if prog, ok := strings.CutPrefix(cond, "need:"); ok {
+		if _, err := exec.LookPath(prog); err == nil {
+			return true, nil
+		}
+		if os.Getenv("CI") != "" {
+			return false, fmt.Errorf("%s is not installed, and CI must run every test (.ci/run installs it)", prog)
+		}
+		return false, nil
+	}
 	switch cond {
 	case "root":
 		return os.Geteuid() == 0, nil

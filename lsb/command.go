@@ -124,36 +124,50 @@ func lookupGroup(s string) (*user.Group, error) {
 	return user.LookupGroup(s)
 }
 
+// waitStatus extracts the wait status from what a wait returned.
+func waitStatus(err error) (syscall.WaitStatus, bool) {
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		ws, ok := ee.Sys().(syscall.WaitStatus)
+		return ws, ok
+	}
+	var we *waitStatusError
+	if errors.As(err, &we) {
+		return we.ws, true
+	}
+	return 0, false
+}
+
 // describeExit renders a wait status: "exited with status 3", "killed by
 // signal KILL".
 func describeExit(err error) string {
-	var ee *exec.ExitError
-	if !errors.As(err, &ee) {
-		if err == nil {
-			return "exited with status 0"
-		}
-		return err.Error()
+	if err == nil {
+		return "exited with status 0"
 	}
-	if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+	ws, ok := waitStatus(err)
+	switch {
+	case !ok:
+		return err.Error()
+	case ws.Signaled():
 		return "killed by signal " + schedule.SignalName(ws.Signal())
 	}
-	return fmt.Sprintf("exited with status %d", ee.ExitCode())
+	return fmt.Sprintf("exited with status %d", ws.ExitStatus())
 }
 
 // exitCode is the shell's number for a wait status: the exit code, or 128
 // plus the signal.
 func exitCode(err error) int {
-	var ee *exec.ExitError
-	if !errors.As(err, &ee) {
-		if err == nil {
-			return 0
-		}
-		return ExitFailed
+	if err == nil {
+		return 0
 	}
-	if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+	ws, ok := waitStatus(err)
+	switch {
+	case !ok:
+		return ExitFailed
+	case ws.Signaled():
 		return 128 + int(ws.Signal())
 	}
-	return ee.ExitCode()
+	return ws.ExitStatus()
 }
 
 func splitLines(s string) []string { return strings.Split(strings.TrimRight(s, "\n"), "\n") }

@@ -28,13 +28,10 @@ func (sv *supervisor) startDaemon() error {
 		return err
 	}
 	cmd.Stdout, cmd.Stderr = w, w
-	unix.Umask(sv.c.umask)
-	if sv.c.Nice != 0 {
-		if err := unix.Setpriority(unix.PRIO_PROCESS, 0, sv.c.Nice); err != nil {
-			r.Close()
-			w.Close()
-			return fail(ExitNoPrivilege, "NICE %d: %v", sv.c.Nice, err)
-		}
+	if err := sv.prepareProcess(); err != nil {
+		r.Close()
+		w.Close()
+		return err
 	}
 	err = cmd.Start()
 	w.Close()
@@ -42,10 +39,10 @@ func (sv *supervisor) startDaemon() error {
 		r.Close()
 		return startError(sv.c, err)
 	}
-	sv.cmd, sv.dead, sv.status, sv.since = cmd, false, nil, time.Now()
-	exited, copied := make(chan error, 1), make(chan struct{})
-	sv.exited, sv.copied = exited, copied
-	go func() { exited <- cmd.Wait() }()
+	sv.pid, sv.dead, sv.status, sv.since = cmd.Process.Pid, false, nil, time.Now()
+	copied := make(chan struct{})
+	sv.copied = copied
+	sv.exited = sv.track(cmd)
 	go func() {
 		logfile.Copy(sv.log, r, &sv.tail)
 		r.Close()
@@ -54,12 +51,31 @@ func (sv *supervisor) startDaemon() error {
 	return sv.record()
 }
 
+// prepareProcess sets what the daemon inherits from us: umask and nice.
+func (sv *supervisor) prepareProcess() error {
+	unix.Umask(sv.c.umask)
+	if sv.c.Nice != 0 {
+		if err := unix.Setpriority(unix.PRIO_PROCESS, 0, sv.c.Nice); err != nil {
+			return fail(ExitNoPrivilege, "NICE %d: %v", sv.c.Nice, err)
+		}
+	}
+	return nil
+}
+
+// launch starts the daemon the way the service asks for.
+func (sv *supervisor) launch() error {
+	if sv.c.PidFileByDaemon {
+		return sv.startForking()
+	}
+	return sv.startDaemon()
+}
+
 // record writes the new daemon's PID everywhere it belongs.
 func (sv *supervisor) record() error {
-	pid := sv.cmd.Process.Pid
+	pid := sv.pid
 	sv.state.Daemon = pid
 	sv.state.DaemonStart, _ = proc.StartTime(pid)
-	if err := sv.pf.Write(pid); err != nil {
+	if err := sv.pf.Write(pid); err != nil && !sv.c.PidFileByDaemon {
 		sv.kill()
 		return fmt.Errorf("writing the pidfile: %w", err)
 	}
@@ -119,13 +135,14 @@ func (sv *supervisor) respawn() bool {
 		how := describeExit(sv.status)
 		sv.state.Phase, sv.state.Exit = phaseRespawning, how
 		writeState(sv.c.stateFile(), &sv.state)
+		sv.stopLeftovers()
 		sv.drain(100 * time.Millisecond)
 		fmt.Fprintf(sv.log, "lsbinit: %s (pid %d) %s; restarting in %v\n", sv.c.Name, sv.state.Daemon, how, sv.delay)
 		if sv.sleepUnlessStopped(sv.delay) {
 			sv.cleanup()
 			return false
 		}
-		err := sv.startDaemon()
+		err := sv.launch()
 		if err == nil {
 			sv.state.Phase, sv.state.Exit = phaseReady, ""
 			writeState(sv.c.stateFile(), &sv.state)

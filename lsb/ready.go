@@ -47,6 +47,7 @@ func (sv *supervisor) awaitReady() int {
 		select {
 		case err := <-sv.exited:
 			sv.reaped(err)
+			sv.stopLeftovers()
 			sv.drain(500 * time.Millisecond)
 			sv.report(fmt.Sprintf("%s %s right after starting", c.program(), describeExit(sv.status)))
 			sv.cleanup()

@@ -80,6 +80,11 @@ type Service struct {
 	// start reports success with Ready "exec"; default 200ms. A daemon
 	// that exits sooner makes start fail with its last log lines.
 	ReadyDelay time.Duration
+	// PidFileByDaemon says the program forks into the background itself
+	// and writes PidFile (nginx, redis-server with daemonize yes). The
+	// supervisor then locks PidFile+".lock" instead, and trusts the PID
+	// the daemon writes only once it is proved to be DAEMON and its own.
+	PidFileByDaemon bool
 	// Respawn restarts a daemon that ended on its own: "no" (default),
 	// "on-failure" (a non-zero exit or a signal) or "always", after a
 	// back-off from 100ms doubling to 30s (reset after 10s of running).

@@ -155,11 +155,16 @@ func (in instance) supervised() bool {
 // probe inspects the pidfile and the sidecar. It never creates, changes or
 // removes anything.
 func (c *config) probe() instance {
-	p, err := pidfile.Inspect(c.PidFile)
+	p, err := c.inspect()
 	if err != nil {
 		return instance{kind: kUnknown, err: err}
 	}
 	st, _ := readState(c.stateFile())
+	if c.PidFileByDaemon && p.State == pidfile.Locked && st != nil && st.Daemon > 0 {
+		// Under a held lock the proved PID is the supervisor's record;
+		// the daemon's own file is only a copy of it.
+		p.PID, p.BadContent = st.Daemon, nil
+	}
 	switch p.State {
 	case pidfile.Absent:
 		return instance{kind: kStopped}
@@ -189,6 +194,31 @@ func (c *config) probe() instance {
 		return instance{kind: kRunning, pid: p.PID, state: &orphan}
 	}
 	return instance{kind: kStale, pid: p.PID, state: st}
+}
+
+// inspect finds the lock state and the PID. With PidFileByDaemon the lock
+// is on a file of its own and the PID in the daemon's pidfile.
+func (c *config) inspect() (pidfile.Probe, error) {
+	p, err := pidfile.Inspect(c.lockPath())
+	if err != nil || !c.PidFileByDaemon {
+		return p, err
+	}
+	pid, err := pidfile.Read(c.PidFile)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		if p.State != pidfile.Locked {
+			p.State = pidfile.Absent
+		}
+		p.PID, p.BadContent = 0, err
+	case err != nil && !errors.Is(err, pidfile.ErrInvalid):
+		return p, err
+	default:
+		p.PID, p.BadContent = pid, err
+		if p.State == pidfile.Absent {
+			p.State = pidfile.Unlocked
+		}
+	}
+	return p, nil
 }
 
 // lockFileExists reports whether the subsystem lock file is present.

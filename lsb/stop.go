@@ -157,14 +157,14 @@ func (r *runner) removeStale(in instance) error {
 	if in.kind != kStale {
 		return nil
 	}
-	pf, err := pidfile.Acquire(c.PidFile, lockWait)
+	pf, err := pidfile.Acquire(c.lockPath(), lockWait)
 	if errors.Is(err, pidfile.ErrLocked) && in.state != nil {
 		// The dead daemon's supervisor may still be finishing up.
 		if h, herr := openProven(in.state.Supervisor, in.state.SupervisorStart, true); herr == nil {
 			h.WaitExit(stopGrace)
 			h.Close()
 		}
-		pf, err = pidfile.Acquire(c.PidFile, lockWait)
+		pf, err = pidfile.Acquire(c.lockPath(), lockWait)
 	}
 	if errors.Is(err, pidfile.ErrLocked) {
 		return nil // a new instance took it over: not ours to remove
@@ -178,6 +178,9 @@ func (r *runner) removeStale(in instance) error {
 	}
 	removeLockFile(c)
 	os.Remove(c.stateFile())
+	if c.PidFileByDaemon {
+		os.Remove(c.PidFile)
+	}
 	return pf.Remove()
 }
 

@@ -29,9 +29,9 @@ func (sv *supervisor) stopDaemon() {
 		case st.Forever:
 			repeat = i + 1
 		case st.Signal == unix.SIGKILL:
-			proc.SignalGroup(sv.cmd.Process.Pid, unix.SIGKILL)
+			sv.killGroup()
 		case st.Signal != 0:
-			proc.Signal(sv.cmd.Process.Pid, st.Signal)
+			proc.Signal(sv.pid, st.Signal)
 		default:
 			sv.waitExit(st.Timeout)
 		}
@@ -39,7 +39,30 @@ func (sv *supervisor) stopDaemon() {
 	for !sv.dead {
 		sv.waitExit(-1)
 	}
+	sv.stopLeftovers()
 	sv.drain(200 * time.Millisecond)
+}
+
+// leftoverGrace is how long processes the daemon left behind get between
+// TERM and KILL.
+const leftoverGrace = 2 * time.Second
+
+// stopLeftovers stops what the daemon left running when it ended: its
+// descendants, which as a subreaper we have adopted, so their PIDs are
+// safe to signal. TERM first, KILL after leftoverGrace; they are reaped.
+func (sv *supervisor) stopLeftovers() {
+	for _, sig := range []unix.Signal{unix.SIGTERM, unix.SIGKILL} {
+		kids := children()
+		if len(kids) == 0 {
+			return
+		}
+		for _, k := range kids {
+			proc.Signal(k, sig)
+		}
+		for deadline := time.Now().Add(leftoverGrace); time.Now().Before(deadline) && len(children()) > 0; {
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
 }
 
 // waitExit waits up to d (forever when negative) for the daemon to exit.

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"os/exec"
 	"os/signal"
 	"time"
 
@@ -32,7 +31,7 @@ type supervisor struct {
 	log    *logfile.Writer
 	tail   logfile.Tail
 	notify *notifySocket
-	cmd    *exec.Cmd
+	pid    int // the daemon's PID
 	state  runState
 	sigs   chan os.Signal
 	exited chan error    // cmd.Wait's result, once per daemon
@@ -41,6 +40,7 @@ type supervisor struct {
 	status error         // its wait status, once dead
 	since  time.Time     // when the current daemon started
 	delay  time.Duration // the last respawn back-off
+	reaper *reaper       // Linux: reaps every child, adopted ones too
 
 	readyFileBefore fs.FileInfo // READY=file: what the file was before start
 }
@@ -56,6 +56,7 @@ func newSupervisor(c *config) *supervisor {
 	// to its closed pipe. A handler, unlike SIG_IGN, is not inherited by
 	// the daemon across exec.
 	signal.Notify(make(chan os.Signal, 1), unix.SIGPIPE)
+	sv.becomeSubreaper()
 	return sv
 }
 
@@ -76,7 +77,7 @@ func (sv *supervisor) start() int {
 		fmt.Fprintf(os.Stderr, "%s: %v\n", c.Name, err)
 		return ExitFailed
 	}
-	if err := sv.startDaemon(); err != nil {
+	if err := sv.launch(); err != nil {
 		sv.cleanup()
 		fmt.Fprintf(os.Stderr, "%s: %v\n", c.Name, err)
 		return ExitCodeOf(err)
@@ -86,7 +87,7 @@ func (sv *supervisor) start() int {
 
 func (sv *supervisor) acquire() error {
 	c := sv.c
-	pf, err := pidfile.Acquire(c.PidFile, lockWait)
+	pf, err := pidfile.Acquire(c.lockPath(), lockWait)
 	if err != nil {
 		return err
 	}
@@ -148,6 +149,7 @@ func (sv *supervisor) crashed() int {
 	how := describeExit(sv.status)
 	sv.state.Phase, sv.state.Exit = phaseExited, how
 	writeState(sv.c.stateFile(), &sv.state)
+	sv.stopLeftovers()
 	sv.drain(200 * time.Millisecond)
 	fmt.Fprintf(sv.log, "lsbinit: %s (pid %d) %s\n", sv.c.Name, sv.state.Daemon, how)
 	sv.log.Close()
@@ -184,14 +186,25 @@ func (sv *supervisor) forward(sig os.Signal) {
 		}
 	}
 	if s, ok := sig.(unix.Signal); ok && !sv.dead {
-		proc.Signal(sv.cmd.Process.Pid, s)
+		proc.Signal(sv.pid, s)
 	}
+}
+
+// killGroup sends KILL to the daemon's process group, or to the daemon
+// alone when it is not a group leader (a daemon that forked itself may
+// have moved), never to our own group.
+func (sv *supervisor) killGroup() {
+	if pgid, err := unix.Getpgid(sv.pid); err == nil && pgid == sv.pid {
+		proc.SignalGroup(pgid, unix.SIGKILL)
+		return
+	}
+	proc.Signal(sv.pid, unix.SIGKILL)
 }
 
 // kill ends a daemon at once, and reaps it.
 func (sv *supervisor) kill() {
 	if !sv.dead {
-		proc.SignalGroup(sv.cmd.Process.Pid, unix.SIGKILL)
+		sv.killGroup()
 		sv.reaped(<-sv.exited)
 	}
 }
@@ -214,6 +227,9 @@ func (sv *supervisor) cleanup() {
 		os.Remove(c.LockFile)
 	}
 	os.Remove(c.stateFile())
+	if c.PidFileByDaemon {
+		sv.removeDaemonPidFile()
+	}
 	sv.pf.Remove()
 	sv.pf = nil
 }

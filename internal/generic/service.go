@@ -1,8 +1,6 @@
 package generic
 
 import (
-	"fmt"
-
 	"github.com/lsbinit/lsbinit/internal/config"
 	"github.com/lsbinit/lsbinit/internal/ready"
 	"github.com/lsbinit/lsbinit/lsb"
@@ -46,8 +44,6 @@ func ServiceOf(cfg *config.Config) (lsb.Service, error) {
 	s.Ready = ready.Spec{Kind: cfg.Ready.Kind, Addr: cfg.Ready.Addr, Path: cfg.Ready.Path, Delay: cfg.Ready.Delay}.String()
 	s.Respawn = cfg.Respawn
 	s.CheckCommand = cfg.CheckCmd
-	if cfg.PidFileByDaemon {
-		return s, fmt.Errorf("PIDFILE_BY_DAEMON=yes is not supported by this version")
-	}
+	s.PidFileByDaemon = cfg.PidFileByDaemon
 	return s, nil
 }

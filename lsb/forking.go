@@ -1,0 +1,110 @@
+package lsb
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/lsbinit/lsbinit/internal/proc"
+	"github.com/lsbinit/lsbinit/logfile"
+	"github.com/lsbinit/lsbinit/pidfile"
+)
+
+// A daemon that forks itself and writes its own pidfile (PidFileByDaemon)
+// is run like this: the supervisor becomes a child subreaper (Linux), so
+// when the program's first process exits, the daemon it left behind is
+// re-parented to the supervisor. The PID the daemon writes is trusted only
+// once it is proved to be the supervisor's child running DAEMON; from then
+// on it is watched and stopped like any other daemon. Lacking subreapers
+// (other systems), the PID is watched through a handle and checked only
+// for being alive.
+
+// lockPath is the file the supervisor locks: the pidfile itself, unless
+// the daemon writes the pidfile, which then cannot carry our lock.
+func (c *config) lockPath() string {
+	if c.PidFileByDaemon {
+		return c.PidFile + ".lock"
+	}
+	return c.PidFile
+}
+
+// startForking runs the program and waits until the daemon it forks has
+// written its pidfile and been proved to be ours.
+func (sv *supervisor) startForking() error {
+	c := sv.c
+	cmd, err := c.command()
+	if err != nil {
+		return err
+	}
+	r, w, err := os.Pipe()
+	if err != nil {
+		return err
+	}
+	cmd.Stdout, cmd.Stderr = w, w
+	sv.prepareProcess()
+	err = cmd.Start()
+	w.Close()
+	if err != nil {
+		r.Close()
+		return startError(c, err)
+	}
+	sv.copied = make(chan struct{})
+	go func() {
+		logfile.Copy(sv.log, r, &sv.tail)
+		r.Close()
+		close(sv.copied)
+	}()
+	launcher := cmd.Process.Pid
+	pid, err := sv.awaitForkedPID(launcher, sv.track(cmd))
+	if err != nil {
+		return err
+	}
+	sv.pid, sv.dead, sv.status, sv.since = pid, false, nil, time.Now()
+	sv.exited = sv.watchMain(pid, false)
+	return sv.record()
+}
+
+// awaitForkedPID waits for the pidfile to name a process proved to be
+// the daemon, while the program's first process exits (with status 0).
+func (sv *supervisor) awaitForkedPID(launcher int, launched chan error) (int, error) {
+	c := sv.c
+	timeout := time.After(c.StartTimeout)
+	tick := time.NewTicker(readyPoll)
+	defer tick.Stop()
+	backgrounded := false
+	for {
+		select {
+		case err := <-launched:
+			if exitCode(err) != 0 {
+				sv.drain(500 * time.Millisecond)
+				sv.report(fmt.Sprintf("%s %s while putting itself in the background", c.program(), describeExit(err)))
+				return 0, &Error{Code: ExitFailed}
+			}
+			backgrounded, launched = true, nil
+		case <-tick.C:
+			pid, err := pidfile.Read(c.PidFile)
+			if err == nil && pid != launcher && proc.Running(pid) && isOurDaemon(pid, c.Path) {
+				return pid, nil
+			}
+		case <-timeout:
+			why := "did not write a pidfile naming its daemon"
+			if !backgrounded {
+				why = "did not put itself in the background"
+			}
+			sv.report(fmt.Sprintf("%s %s within START_TIMEOUT=%v (%s)", c.program(), why, c.StartTimeout, c.PidFile))
+			proc.SignalGroup(launcher, 9)
+			return 0, &Error{Code: ExitFailed}
+		}
+	}
+}
+
+// removeDaemonPidFile deletes the daemon's own pidfile when it still names
+// the daemon we ran (a well-behaved daemon removes it itself on exit).
+func (sv *supervisor) removeDaemonPidFile() {
+	if pid, err := pidfile.Read(sv.c.PidFile); err == nil && pid == sv.pid {
+		os.Remove(sv.c.PidFile)
+	} else if errors.Is(err, pidfile.ErrInvalid) {
+		os.Remove(sv.c.PidFile)
+	}
+}

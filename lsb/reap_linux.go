@@ -1,0 +1,133 @@
+package lsb
+
+import (
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/lsbinit/lsbinit/internal/proc"
+	"golang.org/x/sys/unix"
+)
+
+// reaper waits for every child of the supervisor, which is a child
+// subreaper: the daemon, a double-forked daemon's first process, and any
+// descendant orphaned on the way (workers that outlive their master).
+// Those are all our children, so none of their PIDs can be reused before
+// we reap them, and none lingers as a zombie.
+type reaper struct {
+	mu      sync.Mutex
+	waiters map[int]chan error
+	early   map[int]error // reaped before anyone asked
+}
+
+// becomeSubreaper makes orphaned descendants of the supervisor its own
+// children, and starts reaping. Where the kernel refuses, the reaper
+// still waits for our direct children.
+func (sv *supervisor) becomeSubreaper() error {
+	err := unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+	r := &reaper{waiters: map[int]chan error{}, early: map[int]error{}}
+	sv.reaper = r
+	go r.loop()
+	return err
+}
+
+func (r *reaper) loop() {
+	for {
+		var ws unix.WaitStatus
+		pid, err := unix.Wait4(-1, &ws, 0, nil)
+		if errors.Is(err, unix.EINTR) {
+			continue
+		}
+		if err != nil { // no child right now
+			time.Sleep(20 * time.Millisecond)
+			continue
+		}
+		r.deliver(pid, waitError(ws))
+	}
+}
+
+func (r *reaper) deliver(pid int, err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if ch, ok := r.waiters[pid]; ok {
+		delete(r.waiters, pid)
+		ch <- err
+		return
+	}
+	if len(r.early) > 256 {
+		clear(r.early)
+	}
+	r.early[pid] = err
+}
+
+// exitOf returns a channel that receives pid's wait result.
+func (r *reaper) exitOf(pid int) chan error {
+	ch := make(chan error, 1)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if err, ok := r.early[pid]; ok {
+		delete(r.early, pid)
+		ch <- err
+		return ch
+	}
+	r.waiters[pid] = ch
+	return ch
+}
+
+// track starts waiting for cmd's process.
+func (sv *supervisor) track(cmd *exec.Cmd) chan error { return sv.reaper.exitOf(cmd.Process.Pid) }
+
+// watchMain reports the end of a daemon that is our child (adopted or not).
+func (sv *supervisor) watchMain(pid int, _ bool) chan error { return sv.reaper.exitOf(pid) }
+
+// waitError turns a wait status into what exec.Cmd.Wait returns.
+func waitError(ws unix.WaitStatus) error {
+	if ws.Exited() && ws.ExitStatus() == 0 {
+		return nil
+	}
+	return &waitStatusError{syscall.WaitStatus(ws)}
+}
+
+// children lists the supervisor's live children.
+func children() []int {
+	self := os.Getpid()
+	ents, err := os.ReadDir("/proc")
+	if err != nil {
+		return nil
+	}
+	var kids []int
+	for _, e := range ents {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		if parent, err := proc.Parent(pid); err == nil && parent == self && proc.Running(pid) {
+			kids = append(kids, pid)
+		}
+	}
+	return kids
+}
+
+// isOurDaemon proves that pid is the supervisor's child (adopted as a
+// subreaper) running the program at path.
+func isOurDaemon(pid int, path string) bool {
+	if parent, err := proc.Parent(pid); err != nil || parent != os.Getpid() {
+		return false
+	}
+	exe, err := os.Readlink("/proc/" + strconv.Itoa(pid) + "/exe")
+	if err != nil {
+		return false
+	}
+	exe = strings.TrimSuffix(exe, " (deleted)")
+	want, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		want = path
+	}
+	return exe == want || exe == path
+}

@@ -1,0 +1,44 @@
+//go:build !linux
+
+package lsb
+
+import (
+	"errors"
+	"os/exec"
+
+	"github.com/lsbinit/lsbinit/internal/proc"
+)
+
+// reaper is absent where there are no subreapers: each child is waited
+// for by os/exec, and a daemon that forked away is watched by a handle.
+type reaper struct{}
+
+func (sv *supervisor) becomeSubreaper() error { return nil }
+
+// track waits for cmd's process.
+func (sv *supervisor) track(cmd *exec.Cmd) chan error {
+	ch := make(chan error, 1)
+	go func() { ch <- cmd.Wait() }()
+	return ch
+}
+
+// watchMain reports the end of a daemon: the launcher's own wait when the
+// daemon is our child, else a handle's (its exit status is then unknown).
+func (sv *supervisor) watchMain(pid int, child bool) chan error {
+	exited := make(chan error, 1)
+	go func() {
+		h, err := proc.Open(pid)
+		if err == nil {
+			h.WaitExit(-1)
+			h.Close()
+		}
+		exited <- errors.New("exited")
+	}()
+	return exited
+}
+
+// children cannot be listed without /proc; nothing is adopted anyway.
+func children() []int { return nil }
+
+// isOurDaemon can only check that pid is alive where /proc is missing.
+func isOurDaemon(pid int, path string) bool { return proc.Running(pid) }
