@@ -97,10 +97,11 @@ func testMain(m *testing.M) int {
 	return code
 }
 
-// build compiles the three binaries into dir.
+// build compiles the binaries the scripts run into dir: lsbinit, the two
+// test daemons and the library example hello.
 func build(dir string) error {
 	for _, args := range [][]string{
-		{"build", "-race", "-o", dir + "/", ".", "./internal/testdaemon/cmd/lsbdaemon"},
+		{"build", "-race", "-o", dir + "/", ".", "./internal/testdaemon/cmd/lsbdaemon", "./examples/hello"},
 		{"build", "-o", dir + "/", "./internal/testdaemon/cmd/testdaemon"},
 	} {
 		cmd := exec.Command("go", args...)
@@ -108,7 +109,7 @@ func build(dir string) error {
 			return fmt.Errorf("go %s: %v\n%s", strings.Join(args, " "), err, out)
 		}
 	}
-	for _, name := range []string{"lsbinit", "lsbdaemon", "testdaemon"} {
+	for _, name := range []string{"lsbinit", "lsbdaemon", "testdaemon", "hello"} {
 		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
 			return err
 		}

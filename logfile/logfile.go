@@ -2,13 +2,16 @@ package logfile
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"sync"
 
 	"golang.org/x/sys/unix"
 )
+
+// ErrSymlink means the log path is a symbolic link, which is never
+// followed: whoever planted it could make root append to any file.
+var ErrSymlink = errors.New("it is a symbolic link, never followed")
 
 // None is the LOGFILE value that sends the daemon's output to /dev/null.
 const None = "none"
@@ -24,14 +27,14 @@ func Open(path string) (*os.File, error) {
 	}
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE|unix.O_NOFOLLOW|unix.O_NONBLOCK, Perm)
 	if errors.Is(err, unix.ELOOP) {
-		return nil, fmt.Errorf("%s: is a symbolic link; refusing to follow it", path)
+		return nil, &os.PathError{Op: "open", Path: path, Err: ErrSymlink}
 	}
 	if err != nil {
 		return nil, err
 	}
 	info, err := f.Stat()
 	if err == nil && !info.Mode().IsRegular() && !isCharDevice(info.Mode()) {
-		err = fmt.Errorf("%s: not a regular file", path)
+		err = &os.PathError{Op: "open", Path: path, Err: errors.New("not a regular file")}
 	}
 	if err != nil {
 		f.Close()

@@ -68,7 +68,7 @@ func isNote(err error) bool {
 // the others wait for it to be ready and succeed with it.
 func (r *runner) start() error {
 	c := r.c
-	if err := c.checkInstalled(); err != nil {
+	if err := c.preflight(); err != nil {
 		return err
 	}
 	deadline := time.Now().Add(c.StartTimeout + 5*time.Second)
@@ -76,7 +76,7 @@ func (r *runner) start() error {
 		in := c.probe()
 		switch in.kind {
 		case kUnknown:
-			return withCode(privilegeCode(in.err, ExitFailed), in.err)
+			return r.unknown(in)
 		case kRunning:
 			return note("already running")
 		case kStopped, kStale:
@@ -93,6 +93,11 @@ func (r *runner) start() error {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
+}
+
+// unknown is the error for a service whose state cannot be told.
+func (r *runner) unknown(in instance) error {
+	return withCode(privilegeCode(in.err, ExitFailed), fmt.Errorf("%s: %w", r.c.Name, in.err))
 }
 
 // spawn starts a supervisor in the background and relays its messages
@@ -126,7 +131,7 @@ func (r *runner) stop() error {
 		in := c.probe()
 		switch {
 		case in.kind == kUnknown:
-			return withCode(privilegeCode(in.err, ExitFailed), in.err)
+			return r.unknown(in)
 		case in.kind == kStopped:
 			if c.lockFileExists() {
 				removeLockFile(c)
@@ -183,7 +188,7 @@ func (r *runner) reload() error {
 	in := c.probe()
 	switch {
 	case in.kind == kUnknown:
-		return withCode(privilegeCode(in.err, ExitFailed), in.err)
+		return r.unknown(in)
 	case in.kind != kRunning && in.kind != kStarting:
 		return fail(ExitNotRunning, "%s is not running", c.Name)
 	}
@@ -201,7 +206,7 @@ func (r *runner) reload() error {
 
 func (r *runner) run() int {
 	c := r.c
-	if err := c.checkInstalled(); err != nil {
+	if err := c.preflight(); err != nil {
 		return r.report("Running", c.Desc, err)
 	}
 	sv := newSupervisor(c)
@@ -221,7 +226,11 @@ func (r *runner) run() int {
 }
 
 func (r *runner) check() int {
-	if err := r.c.checkInstalled(); err != nil {
+	err := r.c.preflight()
+	if err == nil {
+		err = r.checkConfig()
+	}
+	if err != nil {
 		fmt.Fprintln(r.c.Stderr, err)
 		return ExitNotConfigured
 	}

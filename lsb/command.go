@@ -79,7 +79,7 @@ func (c *config) credential() (*syscall.Credential, *user.User, error) {
 	var err error
 	if c.User != "" {
 		if u, err = lookupUser(c.User); err != nil {
-			return nil, nil, fail(ExitNotConfigured, "USER %q: %v", c.User, err)
+			return nil, nil, fail(ExitNotConfigured, "USER %q: no such user", c.User)
 		}
 	} else if u, err = user.LookupId(strconv.Itoa(os.Geteuid())); err != nil {
 		return nil, nil, fail(ExitNotConfigured, "looking up the current user: %v", err)
@@ -89,7 +89,7 @@ func (c *config) credential() (*syscall.Credential, *user.User, error) {
 	if c.Group != "" {
 		g, err := lookupGroup(c.Group)
 		if err != nil {
-			return nil, nil, fail(ExitNotConfigured, "GROUP %q: %v", c.Group, err)
+			return nil, nil, fail(ExitNotConfigured, "GROUP %q: no such group", c.Group)
 		}
 		gid, _ = strconv.ParseUint(g.Gid, 10, 32)
 	}

@@ -211,6 +211,21 @@ func (c *config) fillDefaults() {
 // far the daemon got; the pidfile itself holds nothing but the PID.
 func (c *config) stateFile() string { return c.PidFile + ".lsbinit" }
 
+// preflight checks, before anything is created, what start needs: the
+// program (5), and the identity and directory it runs with (6).
+func (c *config) preflight() error {
+	if err := c.checkInstalled(); err != nil {
+		return err
+	}
+	if _, _, err := c.credential(); err != nil {
+		return withCode(ExitNotConfigured, fmt.Errorf("%s: %w", c.Name, err))
+	}
+	if info, err := os.Stat(c.Dir); err != nil || !info.IsDir() {
+		return fail(ExitNotConfigured, "%s: CHDIR %s: no such directory", c.Name, c.Dir)
+	}
+	return nil
+}
+
 // checkInstalled answers LSB's "program is not installed" (5).
 func (c *config) checkInstalled() error {
 	if c.Path == "" {

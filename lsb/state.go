@@ -157,7 +157,7 @@ func (in instance) supervised() bool {
 func (c *config) probe() instance {
 	p, err := c.inspect()
 	if err != nil {
-		return instance{kind: kUnknown, err: err}
+		return instance{kind: kUnknown, err: fmt.Errorf("PIDFILE %w", err)}
 	}
 	st, _ := readState(c.stateFile())
 	if c.PidFileByDaemon && p.State == pidfile.Locked && st != nil && st.Daemon > 0 {

@@ -238,7 +238,7 @@ func isStopSignal(sig os.Signal) bool { return sig == unix.SIGTERM || sig == uni
 
 // privilegeCode maps permission problems to 4 and anything else to def.
 func privilegeCode(err error, def int) int {
-	if errors.Is(err, fs.ErrPermission) || errors.Is(err, pidfile.ErrInsecure) {
+	if errors.Is(err, fs.ErrPermission) || errors.Is(err, pidfile.ErrInsecure) || errors.Is(err, logfile.ErrSymlink) {
 		return ExitNoPrivilege
 	}
 	return def

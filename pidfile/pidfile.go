@@ -21,7 +21,7 @@ var (
 	ErrInvalid = errors.New("pidfile does not hold a PID")
 	// ErrInsecure means the file or its directory could be changed by other
 	// users, so its content cannot be trusted by root.
-	ErrInsecure = errors.New("pidfile is writable by other users")
+	ErrInsecure = errors.New("refused as root")
 )
 
 // maxSize bounds how much of a pidfile is read: a PID and a newline never
@@ -127,7 +127,7 @@ func (f *File) Release() error { return f.lock.Close() }
 
 func openError(path string, err error) error {
 	if errors.Is(err, unix.ELOOP) || errors.Is(err, unix.EMLINK) {
-		return fmt.Errorf("%s: is a symbolic link; refusing to follow it", path)
+		return fmt.Errorf("%s: %w: it is a symbolic link, never followed", path, ErrInsecure)
 	}
 	if errors.Is(err, unix.EISDIR) {
 		return fmt.Errorf("%s: is a directory, not a pidfile", path)

@@ -147,8 +147,8 @@ func TestDirectoryIsNotAPidfile(t *testing.T) {
 	if err := os.Mkdir(path, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Inspect(path); err == nil || !strings.Contains(err.Error(), "not a regular file") {
-		t.Fatalf("Inspect: %v, want 'not a regular file'", err)
+	if _, err := Inspect(path); err == nil || !strings.Contains(err.Error(), "is a directory") {
+		t.Fatalf("Inspect: %v, want 'is a directory'", err)
 	}
 	if _, err := Acquire(path, 0); err == nil {
 		t.Fatal("Acquire accepted a directory")

@@ -11,26 +11,51 @@ import (
 // checkFile refuses what the pidfile at path must never be: anything but a
 // regular file, and, as root, a file other users own or can write.
 func checkFile(path string, info fs.FileInfo) error {
-	if !info.Mode().IsRegular() {
-		return fmt.Errorf("%s: not a regular file (%s)", path, info.Mode().Type())
+	switch {
+	case info.IsDir():
+		return fmt.Errorf("%s: is a directory, not a pidfile", path)
+	case !info.Mode().IsRegular():
+		return fmt.Errorf("%s: is not a regular file (%s)", path, typeName(info.Mode()))
 	}
-	return checkOwner(path, info)
+	return checkOwner(path, "", info)
 }
 
-func checkOwner(path string, info fs.FileInfo) error {
-	euid := os.Geteuid()
-	if euid != 0 {
+func typeName(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	case m&fs.ModeSymlink != 0:
+		return "a symbolic link"
+	}
+	return m.Type().String()
+}
+
+// checkOwner refuses, as root, what a user other than root owns or can
+// write. what names the thing ("directory") when it is not the pidfile.
+func checkOwner(path, what string, info fs.FileInfo) error {
+	if os.Geteuid() != 0 {
 		return nil
 	}
 	st, ok := info.Sys().(*syscall.Stat_t)
 	if !ok {
 		return nil
 	}
+	if what != "" {
+		what = " (the pidfile's " + what + ")"
+	}
 	if st.Uid != 0 {
-		return fmt.Errorf("%s: %w (owned by uid %d, not root)", path, ErrInsecure, st.Uid)
+		return fmt.Errorf("%s%s: %w: it is owned by uid %d, not root", path, what, ErrInsecure, st.Uid)
 	}
 	if info.Mode().Perm()&0o022 != 0 {
-		return fmt.Errorf("%s: %w (mode %04o)", path, ErrInsecure, info.Mode().Perm())
+		mode := info.Mode().Perm()
+		if info.Mode()&fs.ModeSticky != 0 {
+			mode |= 0o1000
+		}
+		return fmt.Errorf("%s%s: %w: mode %04o lets group or others write", path, what, ErrInsecure, uint32(mode))
 	}
 	return nil
 }
@@ -46,7 +71,7 @@ func CheckDir(dir string) error {
 	if !info.IsDir() {
 		return fmt.Errorf("%s: not a directory", dir)
 	}
-	return checkOwner(dir, info)
+	return checkOwner(dir, "directory", info)
 }
 
 // ensureDir creates dir when missing, then checks it.

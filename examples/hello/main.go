@@ -4,7 +4,9 @@
 //	hello start | stop | restart | try-restart | reload | force-reload | status
 //
 // It answers every request with a greeting read from a file; reload
-// (SIGHUP) reads the file again without dropping a connection.
+// (SIGHUP) reads the file again without dropping a connection. It tells
+// lsb when it is listening (lsb.Ready), so start returns only then, and
+// fails with the error when the port is taken.
 //
 // Environment: HELLO_ADDR (default 127.0.0.1:8642), HELLO_GREETING (the
 // greeting file; default: a built-in greeting), HELLO_RUNDIR (where the
@@ -41,6 +43,8 @@ func main() {
 		Version: "1.0",
 		Run:     s.serve,
 		Reload:  s.reload,
+		// start returns once serve has called lsb.Ready: the port is open.
+		Ready: "notify",
 	}
 	if dir := os.Getenv("HELLO_RUNDIR"); dir != "" {
 		svc.PidFile = filepath.Join(dir, "hello.pid")
@@ -62,6 +66,7 @@ func (s *server) serve(ctx context.Context) error {
 		fmt.Fprintln(w, s.greeting.Load())
 	})}
 	log.Printf("hello: listening on http://%s", ln.Addr())
+	lsb.Ready()
 	go func() {
 		<-ctx.Done()
 		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)

@@ -8,6 +8,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/lsbinit/lsbinit/internal/ready"
 	"github.com/lsbinit/lsbinit/internal/schedule"
 )
 
@@ -90,12 +91,7 @@ type Config struct {
 }
 
 // Ready says when start may report success (the READY key).
-type Ready struct {
-	Kind  string        // "exec", "notify", "tcp", "file" or "delay"
-	Addr  string        // for "tcp": host:port, IPv6 hosts in brackets
-	Path  string        // for "file": absolute path
-	Delay time.Duration // for "delay"
-}
+type Ready = ready.Spec
 
 // Header holds the fields of the LSB "### BEGIN INIT INFO" block (LSB
 // Core, "Comment Conventions for Init Scripts"). Lists are separated by
@@ -137,12 +133,38 @@ func build(opts Options, name string, srcs []source) (*Config, error) {
 		files[i] = src.path
 		v.parseFile(src.path, src.data)
 	}
+	if len(v.errs) > 0 {
+		return nil, errors.Join(append(v.errs, validate(&Config{Name: name, Files: files}, v, opts)...)...)
+	}
 	cfg := &Config{Name: name, Files: files}
-	errs := append(v.errs, validate(cfg, v, opts)...)
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
+	if errs := validate(cfg, v, opts); len(errs) > 0 {
+		return cfg, errors.Join(errs...)
 	}
 	return cfg, nil
+}
+
+// Touches reports whether err, as returned by Load, concerns any of keys.
+// A config whose errors touch none of the keys an action needs (stop and
+// status need the pidfile's keys) can still serve that action.
+func Touches(err error, keys ...string) bool {
+	var list []error
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		list = j.Unwrap()
+	} else {
+		list = []error{err}
+	}
+	for _, e := range list {
+		ce, ok := e.(*Error)
+		if !ok || ce.Key == "" {
+			return true
+		}
+		for _, k := range keys {
+			if ce.Key == k {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // serviceName returns opts.Name, or the name File implies, once checked.

@@ -18,14 +18,17 @@
 // on one line or separated by ";", KEY+=more, "export KEY=value" and
 // "export KEY", comments and blank lines. Values are expanded with
 // mvdan.cc/sh/v3/expand: $VAR, ${VAR}, ${VAR:-default}, ${VAR:+alt},
-// ${VAR:?message}, ${#VAR}, ${VAR#pattern} and the like, and ~ at the
-// start, from the variables the files assigned so far, then from
-// Options.Getenv. Refused, each with a message naming file, line and key:
+// ${VAR:?message}, ${#VAR}, ${VAR#pattern}, ${VAR/pattern/text},
+// ${VAR^^}, ${VAR@U} and the like, and ~ at the start, from the
+// variables the files assigned so far, then from Options.Getenv. An
+// expanded value may not exceed 128 KiB (bounded before expanding, so
+// that A=$A$A$A$A repeated cannot exhaust memory). Refused, each with a message naming file, line and key:
 // commands (". file", "[ -r x ] && ...", "VAR=x cmd"), pipelines,
 // lists, redirections, if/for/while/case, functions, subshells, command
 // substitution ($(...) and backquotes), arithmetic expansion, process
-// substitution, arrays, ${VAR:=x} (it assigns), ${!VAR}, and special
-// parameters such as $1 and $$.
+// substitution, arrays, ${VAR:=x} (it assigns), ${!VAR}, ${VAR@Q} and
+// the other @ operators but @U, @u, @L and @E, and special parameters
+// such as $1 and $$.
 //
 // # Decisions the SPEC leaves open
 //

@@ -2,8 +2,6 @@ package config
 
 import (
 	"errors"
-	"fmt"
-	"os"
 	"strings"
 	"testing"
 )
@@ -30,7 +28,6 @@ func FuzzParse(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		os.WriteFile(fmt.Sprintf("/tmp/fuzzcur-%d", os.Getpid()), data, 0o644)
 		o := Options{Name: "svc", UID: 1000, Getenv: func(k string) string {
 			if k == "HOME" {
 				return "/home/u"
@@ -38,8 +35,10 @@ func FuzzParse(f *testing.F) {
 			return ""
 		}}
 		cfg, err := build(o, "svc", []source{{path: "fuzz.conf", data: data}})
-		if (cfg == nil) == (err == nil) {
-			t.Fatalf("build returned %v and %v", cfg, err)
+		// A Config may come with validation errors (for actions that
+		// need only some keys), but never be missing without an error.
+		if cfg == nil && err == nil {
+			t.Fatal("build returned neither a Config nor an error")
 		}
 		if err == nil {
 			return

@@ -182,8 +182,8 @@ func TestValueForms(t *testing.T) {
 
 func TestPrecedence(t *testing.T) {
 	etc := etcFiles(t, map[string]string{
-		"lsbinit/svc.conf": "DAEMON=/usr/bin/svc\nBASE=/srv\nNICE=1\nUMASK=077\nDESC=conf\n",
-		"default/svc":      "NICE=2\nCHDIR=$BASE/app\nDESC=default\n",
+		"lsbinit/svc.conf": "DAEMON=/usr/bin/svc\nBASE=/usr\nNICE=1\nUMASK=077\nDESC=conf\n",
+		"default/svc":      "NICE=2\nCHDIR=$BASE/lib\nDESC=default\n",
 		"sysconfig/svc":    "NICE=3\nDESC=\"$DESC+sysconfig\"\n",
 	})
 	cfg, err := Load(opts(etc))
@@ -194,7 +194,7 @@ func TestPrecedence(t *testing.T) {
 	if !slices.Equal(cfg.Files, files) {
 		t.Errorf("Files = %q", cfg.Files)
 	}
-	if cfg.Nice != 3 || cfg.Umask != 0o77 || cfg.Chdir != "/srv/app" || cfg.Desc != "default+sysconfig" {
+	if cfg.Nice != 3 || cfg.Umask != 0o77 || cfg.Chdir != "/usr/lib" || cfg.Desc != "default+sysconfig" {
 		t.Errorf("Nice %d Umask %o Chdir %q Desc %q", cfg.Nice, cfg.Umask, cfg.Chdir, cfg.Desc)
 	}
 }

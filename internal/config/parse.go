@@ -184,7 +184,13 @@ func (p *fileParser) assign(a *syntax.Assign, export bool) {
 		return
 	}
 	if a.Append {
-		val = p.v.lookup(name) + val
+		old := p.v.lookup(name)
+		if len(old)+len(val) > maxValueLen {
+			p.fail(line, name, "value would be longer than 128 KiB")
+			p.v.assign(name, assigned{file: p.file, line: int(line), failed: true})
+			return
+		}
+		val = old + val
 	}
 	p.v.assign(name, assigned{val: val, file: p.file, line: int(line)})
 	if export {

@@ -54,6 +54,8 @@ func TestParseAccepted(t *testing.T) {
 		{"export later", "A=1\nexport A", map[string]string{"A": "1"}, []string{"A"}},
 		{"export twice", "export A=1\nexport B=2\nexport A=3", map[string]string{"A": "3", "B": "2"}, []string{"A", "B"}},
 		{"keyword-like values", "A=if B=[[ C=! D=fi", map[string]string{"A": "if", "B": "[[", "C": "!", "D": "fi"}, nil},
+		{"case ops", "X=aBc\nA=${X^^} B=${X,,} C=${X@U} D=${X@u} E=${X@L}", map[string]string{"X": "aBc", "A": "ABC", "B": "abc", "C": "ABC", "D": "ABc", "E": "abc"}, nil},
+		{"long but bounded", "A=" + strings.Repeat("x", 60000) + "\nA=$A$A", map[string]string{"A": strings.Repeat("x", 120000)}, nil},
 		{"crlf-free utf8", "A='é ☃'", map[string]string{"A": "é ☃"}, nil},
 	}
 	for _, tt := range tests {
@@ -131,6 +133,11 @@ func TestParseRefused(t *testing.T) {
 		{"export", 1, "export without a name"},
 		{"export -n A", 1, `export "-n": only names and NAME=value may follow export`},
 		{"export $X", 1, "only names and NAME=value may follow export"},
+		{"A=${B@Q}", 1, "A: ${B@Q} is not supported"},
+		{"A=${B@A$}", 1, "A: ${B@A$} is not supported"},
+		{"A=" + strings.Repeat("x", 70000) + "\nA=$A$A", 2, "A: value would be longer than 128 KiB"},
+		{"A=" + strings.Repeat("x", 500) + "\nA=${A//?/$A}", 2, "A: value would be longer than 128 KiB"},
+		{"A=" + strings.Repeat("x", 70000) + "\nA+=$A", 2, "A: value would be longer than 128 KiB"},
 		{"A=\"unterminated\nB=2\n", 1, "x.conf:1: syntax error: "},
 		{"A=1\nB=2\nC='x\n", 3, "x.conf:3: syntax error: "},
 		{"A=1\nB=2\nif then", 3, "x.conf:3: syntax error: "},

@@ -2,13 +2,13 @@ package config
 
 import (
 	"fmt"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
 
 	"golang.org/x/sys/unix"
 
+	"github.com/lsbinit/lsbinit/internal/paths"
 	"github.com/lsbinit/lsbinit/internal/schedule"
 )
 
@@ -96,38 +96,23 @@ func (c *checker) program() {
 // paths checks PIDFILE, LOGFILE, CHDIR and LOCKFILE.
 func (c *checker) paths() {
 	cfg := c.cfg
-	cfg.PidFile = typed(c, "PIDFILE", c.defaultPidFile(), absPath)
-	defLog := filepath.Join(filepath.Dir(cfg.PidFile), cfg.Name+".log")
-	if c.opts.UID == 0 {
-		defLog = "/var/log/" + cfg.Name + ".log"
-	}
+	cfg.PidFile = typed(c, "PIDFILE", paths.PidFile(cfg.Name, c.opts.UID, c.v.getenv), absPath)
+	defLog := paths.LogFile(cfg.Name, cfg.PidFile, c.opts.UID)
 	cfg.LogFile = typed(c, "LOGFILE", defLog, func(s string) (string, error) {
 		if s == "none" {
 			return s, nil
 		}
 		return absPath(s)
 	})
-	cfg.Chdir = typed(c, "CHDIR", "/", absPath)
+	cfg.Chdir = typed(c, "CHDIR", "/", existingDir)
 	cfg.LockFile = typed(c, "LOCKFILE", "", absPath)
-}
-
-// defaultPidFile returns the pidfile path used when PIDFILE is not set.
-func (c *checker) defaultPidFile() string {
-	name := c.cfg.Name + ".pid"
-	if c.opts.UID == 0 {
-		return "/run/" + name
-	}
-	if dir := c.v.getenv("XDG_RUNTIME_DIR"); filepath.IsAbs(dir) {
-		return filepath.Join(dir, name)
-	}
-	return fmt.Sprintf("/tmp/lsbinit-%d/%s", c.opts.UID, name)
 }
 
 // process checks the keys about how the daemon runs and is stopped.
 func (c *checker) process() {
 	cfg := c.cfg
-	cfg.User = typed(c, "USER", "", oneLine)
-	cfg.Group = typed(c, "GROUP", "", oneLine)
+	cfg.User = typed(c, "USER", "", parseUser)
+	cfg.Group = typed(c, "GROUP", "", parseGroup)
 	cfg.Umask = typed(c, "UMASK", 0o022, parseUmask)
 	cfg.Nice = typed(c, "NICE", 0, parseNice)
 	cfg.StopSchedule = typed(c, "STOP_SCHEDULE", schedule.Default(), parseSchedule)

@@ -3,7 +3,8 @@ package config
 import (
 	"errors"
 	"fmt"
-	"net"
+	"os"
+	"os/user"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -11,6 +12,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/lsbinit/lsbinit/internal/ready"
 	"github.com/lsbinit/lsbinit/internal/schedule"
 )
 
@@ -92,38 +94,57 @@ func parseReloadSignal(s string) (unix.Signal, error) {
 	return sig, nil
 }
 
-// parseReady accepts exec, notify, tcp:HOST:PORT, file:/PATH or
-// delay:DURATION.
-func parseReady(s string) (Ready, error) {
-	kind, arg, _ := strings.Cut(s, ":")
-	switch {
-	case s == "exec" || s == "notify":
-		return Ready{Kind: s}, nil
-	case kind == "tcp":
-		addr, err := parseHostPort(arg)
-		return Ready{Kind: kind, Addr: addr}, err
-	case kind == "file":
-		path, err := absPath(arg)
-		return Ready{Kind: kind, Path: path}, err
-	case kind == "delay":
-		d, err := parseTimeout(arg)
-		return Ready{Kind: kind, Delay: d}, err
+// parseReady reads READY (see package ready).
+func parseReady(s string) (Ready, error) { return ready.Parse(s) }
+
+// parseUser accepts an existing user name or numeric ID.
+func parseUser(s string) (string, error) {
+	if _, err := oneLine(s); err != nil {
+		return "", err
 	}
-	return Ready{}, fmt.Errorf("%s is not one of exec, notify, tcp:HOST:PORT,"+
-		" file:PATH, delay:DURATION", quote(s))
+	var err error
+	if _, nerr := strconv.Atoi(s); nerr == nil {
+		_, err = user.LookupId(s)
+	} else {
+		_, err = user.Lookup(s)
+	}
+	if err != nil {
+		return "", fmt.Errorf("%s: no such user", quote(s))
+	}
+	return s, nil
 }
 
-// parseHostPort accepts HOST:PORT with a numeric port, IPv6 in brackets.
-func parseHostPort(s string) (string, error) {
-	host, port, err := net.SplitHostPort(s)
-	if err != nil || host == "" || strings.ContainsAny(host, " \t\n") {
-		return "", fmt.Errorf("tcp:%s: want tcp:HOST:PORT, e.g. tcp:127.0.0.1:8080 or tcp:[::1]:8080", s)
+// parseGroup accepts an existing group name or numeric ID.
+func parseGroup(s string) (string, error) {
+	if _, err := oneLine(s); err != nil {
+		return "", err
 	}
-	n, err := strconv.Atoi(port)
-	if err != nil || !isDigits(port) || n < 1 || n > 65535 {
-		return "", fmt.Errorf("tcp:%s: port %s is not a number from 1 to 65535", s, quote(port))
+	var err error
+	if _, nerr := strconv.Atoi(s); nerr == nil {
+		_, err = user.LookupGroupId(s)
+	} else {
+		_, err = user.LookupGroup(s)
 	}
-	return net.JoinHostPort(host, strconv.Itoa(n)), nil
+	if err != nil {
+		return "", fmt.Errorf("%s: no such group", quote(s))
+	}
+	return s, nil
+}
+
+// existingDir accepts an absolute path naming a directory.
+func existingDir(s string) (string, error) {
+	p, err := absPath(s)
+	if err != nil {
+		return "", err
+	}
+	info, err := os.Stat(p)
+	switch {
+	case err != nil:
+		return "", fmt.Errorf("%s: no such directory", quote(p))
+	case !info.IsDir():
+		return "", fmt.Errorf("%s: not a directory", quote(p))
+	}
+	return p, nil
 }
 
 // parseRespawn accepts no, on-failure or always.

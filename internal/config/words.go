@@ -28,6 +28,9 @@ func (v *vars) expand(w *syntax.Word) (string, error) {
 	if err := checkWord(w); err != nil {
 		return "", err
 	}
+	if v.bound(w.Parts) > maxValueLen {
+		return "", &wordError{line: w.Pos().Line(), msg: "value would be longer than 128 KiB"}
+	}
 	w.Parts = unescape(w.Parts)
 	s, err := literal(&expand.Config{Env: env{v}}, w)
 	if err == nil {

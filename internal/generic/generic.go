@@ -116,7 +116,12 @@ func Main(argv []string, version string, getenv func(string) string, stdout, std
 		for _, line := range strings.Split(err.Error(), "\n") {
 			fmt.Fprintf(stderr, "%s: %s\n", inv.Name, line)
 		}
-		return configErrorCode(action, err)
+		if !usableDespite(action, cfg, err) {
+			if action == "status" {
+				fmt.Fprintf(stdout, "%s status is unknown: its config is not usable\n", inv.Name)
+			}
+			return configErrorCode(action, err)
+		}
 	}
 	if action == "check" {
 		for _, w := range cfg.Warnings {
@@ -148,13 +153,27 @@ func actionOf(args []string) (string, bool) {
 }
 
 // configErrorCode is LSB's answer to an unusable config: status cannot
-// tell (4), a permission problem is 4, anything else is "not configured".
+// tell (4); check reports a bad config (6); otherwise a permission problem
+// is 4 and anything else is "not configured" (6).
 func configErrorCode(action string, err error) int {
 	switch {
 	case action == "status":
 		return lsb.StatusUnknown
+	case action == "check":
+		return lsb.ExitNotConfigured
 	case errors.Is(err, fs.ErrPermission):
 		return lsb.ExitNoPrivilege
 	}
 	return lsb.ExitNotConfigured
+}
+
+// usableDespite says whether an action can go on with a config that has
+// errors: stop and status can, as long as the files parsed and the errors
+// leave alone the keys that find and stop the daemon. An operator must be
+// able to stop a daemon whose config was broken after it started.
+func usableDespite(action string, cfg *config.Config, err error) bool {
+	if cfg == nil || (action != "stop" && action != "status") {
+		return false
+	}
+	return !config.Touches(err, "PIDFILE", "PIDFILE_BY_DAEMON", "LOCKFILE", "STOP_SCHEDULE", "DAEMON")
 }

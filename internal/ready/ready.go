@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/lsbinit/lsbinit/internal/schedule"
 )
 
 // Kinds of readiness.
@@ -60,7 +62,10 @@ func Parse(s string) (Spec, error) {
 		}
 		return Spec{Kind: File, Path: filepath.Clean(arg)}, nil
 	case kind == Delay:
-		d, err := Duration(arg)
+		d, err := schedule.ParseDuration(arg)
+		if err == nil && d <= 0 {
+			err = fmt.Errorf("must be longer than 0")
+		}
 		if err != nil {
 			return Spec{}, fmt.Errorf("delay:%s: %v", arg, err)
 		}
@@ -76,31 +81,8 @@ func hostPort(s string) (string, error) {
 		return "", fmt.Errorf("tcp:%s: want tcp:HOST:PORT, e.g. tcp:127.0.0.1:8080 or tcp:[::1]:8080", s)
 	}
 	n, err := strconv.Atoi(port)
-	if err != nil || strconv.Itoa(n) != port || n < 1 || n > 65535 {
+	if err != nil || strings.Trim(port, "0123456789") != "" || n < 1 || n > 65535 {
 		return "", fmt.Errorf("tcp:%s: port %q is not a number from 1 to 65535", s, port)
 	}
-	return net.JoinHostPort(host, port), nil
-}
-
-// Duration reads a Go duration ("1m30s") or a number of seconds ("30",
-// "2.5"), which must be positive and at most a day.
-func Duration(s string) (time.Duration, error) {
-	d, err := time.ParseDuration(s)
-	if err != nil {
-		f, ferr := strconv.ParseFloat(s, 64)
-		if ferr != nil || f != f {
-			return 0, fmt.Errorf("%q is not a duration (e.g. 30s, 1m30s, 500ms, or seconds as a number)", s)
-		}
-		if f > 24*3600 {
-			return 0, fmt.Errorf("%q is longer than a day", s)
-		}
-		d = time.Duration(f * float64(time.Second))
-	}
-	if d <= 0 {
-		return 0, fmt.Errorf("%q is not a positive duration", s)
-	}
-	if d > 24*time.Hour {
-		return 0, fmt.Errorf("%q is longer than a day", s)
-	}
-	return d, nil
+	return net.JoinHostPort(host, strconv.Itoa(n)), nil
 }

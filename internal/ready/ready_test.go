@@ -29,7 +29,7 @@ func TestParse(t *testing.T) {
 		}
 	}
 	for _, in := range []string{"EXEC", "notify:x", "tcp:", "tcp:8080", "tcp::8080", "tcp:host:0",
-		"tcp:host:65536", "tcp:host:http", "tcp:host:080", "file:", "file:rel/path", "delay:",
+		"tcp:host:65536", "tcp:host:http", "tcp:host:+80", "file:", "file:rel/path", "delay:",
 		"delay:0", "delay:-1s", "delay:2d", "delay:100000", "delay:NaN", "sleep:1", "exec "} {
 		if got, err := Parse(in); err == nil {
 			t.Errorf("Parse(%q) = %+v, want an error", in, got)

@@ -9,6 +9,7 @@ import (
 	"context"
 	"flag"
 	"os"
+	"time"
 
 	"github.com/lsbinit/lsbinit/internal/testdaemon"
 	"github.com/lsbinit/lsbinit/lsb"
@@ -23,6 +24,8 @@ func main() {
 	lockFile := flag.String("lockfile", "", "lock file `PATH`, created on start, removed on stop")
 	stopSchedule := flag.String("stop-schedule", "", "stop `SCHEDULE` (start-stop-daemon --retry syntax)")
 	noReload := flag.Bool("no-reload", false, "reload is unsupported (Reload is nil)")
+	ready := flag.String("ready", "", "when start may succeed (`READY` syntax); with notify, lsb.Ready is called after -ready-after")
+	startTimeout := flag.Duration("start-timeout", 0, "how long start waits for readiness")
 	flag.Parse()
 
 	svc := lsb.Service{
@@ -32,7 +35,18 @@ func main() {
 		LogFile:      *logFile,
 		LockFile:     *lockFile,
 		StopSchedule: *stopSchedule,
+		Ready:        *ready,
+		StartTimeout: *startTimeout,
 		Run:          func(ctx context.Context) error { return testdaemon.Run(ctx, o) },
+	}
+	if *ready == "notify" {
+		svc.Run = func(ctx context.Context) error {
+			go func() {
+				time.Sleep(o.ReadyAfter)
+				lsb.Ready()
+			}()
+			return testdaemon.Run(ctx, o)
+		}
 	}
 	if !*noReload {
 		svc.Reload = o.Hup
