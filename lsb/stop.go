@@ -92,7 +92,7 @@ type target interface {
 
 // runSchedule carries out a start-stop-daemon --retry schedule and reports
 // whether the target is gone at its end. "forever" repeats the items after
-// it.
+// it (schedule.Parse makes sure they include a wait).
 func runSchedule(sched schedule.Schedule, t target) bool {
 	repeat := -1
 	for i := 0; ; i++ {
@@ -101,9 +101,6 @@ func runSchedule(sched schedule.Schedule, t target) bool {
 				return t.wait(0)
 			}
 			i = repeat
-			if t.wait(10 * time.Millisecond) { // never spin on a wait-less loop
-				return true
-			}
 		}
 		switch st := sched[i]; {
 		case st.Forever:

@@ -15,32 +15,31 @@ import (
 func (sv *supervisor) stopDaemon() {
 	sv.state.Phase = phaseStopping
 	writeState(sv.c.stateFile(), &sv.state)
-	sched := sv.c.sched
-	repeat := -1
-	for i := 0; !sv.dead; i++ {
-		if i >= len(sched) {
-			if repeat < 0 || repeat >= len(sched) {
-				break
-			}
-			i = repeat
-			sv.waitExit(10 * time.Millisecond) // never spin on a wait-less loop
-		}
-		switch st := sched[i]; {
-		case st.Forever:
-			repeat = i + 1
-		case st.Signal == unix.SIGKILL:
-			sv.killGroup()
-		case st.Signal != 0:
-			proc.Signal(sv.pid, st.Signal)
-		default:
-			sv.waitExit(st.Timeout)
-		}
-	}
+	runSchedule(sv.c.sched, sv)
 	for !sv.dead {
 		sv.waitExit(-1)
 	}
 	sv.stopLeftovers()
 	sv.drain(200 * time.Millisecond)
+}
+
+// signal sends one step's signal: KILL to the whole process group.
+func (sv *supervisor) signal(sig unix.Signal) {
+	switch {
+	case sv.dead:
+	case sig == unix.SIGKILL:
+		sv.killGroup()
+	default:
+		proc.Signal(sv.pid, sig)
+	}
+}
+
+// wait is waitExit for runSchedule.
+func (sv *supervisor) wait(d time.Duration) bool {
+	if !sv.dead {
+		sv.waitExit(d)
+	}
+	return sv.dead
 }
 
 // leftoverGrace is how long processes the daemon left behind get between

@@ -61,9 +61,9 @@ type Config struct {
 	// /var/log/NAME.log as root, else NAME.log beside the pidfile.
 	LogFile string
 
-	User, Group string // USER, GROUP as written; "" means unchanged
+	User, Group string // USER, GROUP: an existing user/group, by name or ID; "" means unchanged
 
-	Chdir        string            // CHDIR, absolute, default "/"
+	Chdir        string            // CHDIR, an existing directory, default "/"
 	Umask        int               // UMASK, 0..0o777, default 0o022
 	Nice         int               // NICE, -20..19, default 0
 	StopSchedule schedule.Schedule // STOP_SCHEDULE, default TERM/30/KILL/5
@@ -112,7 +112,10 @@ type Header struct {
 // EtcDir/lsbinit/NAME.conf, then EtcDir/default/NAME, then
 // EtcDir/sysconfig/NAME, a later file overriding an earlier one. It
 // returns every problem found, joined with [errors.Join] and each an
-// *[Error]; the Config is nil whenever the error is not.
+// *[Error]. When the files cannot be read or parsed, the Config is nil.
+// When they parse but some values are refused, Load returns the Config as
+// well, those values at their defaults, so that actions which do not need
+// them (stop and status: see [Touches]) can still find the service.
 func Load(opts Options) (*Config, error) {
 	name, err := serviceName(opts)
 	if err != nil {
