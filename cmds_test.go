@@ -414,3 +414,27 @@ func cmdTempgroup(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	ts.Setenv(args[0], f[2])
 }
+
+// waitsize FILE N [DUR]: wait until FILE is at least N bytes long (for a
+// log that must reach a file size limit). Registered here, not in the
+// table above, so that additions to the table and this one do not collide.
+func init() { scriptCmds["waitsize"] = cmdWaitsize }
+
+func cmdWaitsize(ts *testscript.TestScript, neg bool, args []string) {
+	noNeg(ts, neg, "waitsize")
+	if len(args) < 2 || len(args) > 3 {
+		ts.Fatalf("usage: waitsize FILE N [DUR]")
+	}
+	want, err := strconv.ParseInt(args[1], 10, 64)
+	ts.Check(err)
+	var last string
+	waitUntil(ts, args, 2, args[0]+" to be "+args[1]+" bytes or more", func() bool {
+		info, err := os.Stat(ts.MkAbs(args[0]))
+		if err != nil {
+			last = err.Error()
+			return false
+		}
+		last = fmt.Sprintf("%d bytes", info.Size())
+		return info.Size() >= want
+	}, &last)
+}

@@ -2,6 +2,7 @@ package logfile
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"sync"
@@ -12,6 +13,9 @@ import (
 // ErrSymlink means the log path is a symbolic link, which is never
 // followed: whoever planted it could make root append to any file.
 var ErrSymlink = errors.New("it is a symbolic link, never followed")
+
+// ErrInsecure means root refused a log file others could have planted.
+var ErrInsecure = errors.New("refused as root")
 
 // None is the LOGFILE value that sends the daemon's output to /dev/null.
 const None = "none"
@@ -36,6 +40,9 @@ func Open(path string) (*os.File, error) {
 	if err == nil && !info.Mode().IsRegular() && !isCharDevice(info.Mode()) {
 		err = &os.PathError{Op: "open", Path: path, Err: errors.New("not a regular file")}
 	}
+	if err == nil && os.Geteuid() == 0 {
+		err = checkRoot(path, info)
+	}
 	if err != nil {
 		f.Close()
 		return nil, err
@@ -46,11 +53,14 @@ func Open(path string) (*os.File, error) {
 func isCharDevice(m os.FileMode) bool { return m&os.ModeCharDevice != 0 }
 
 // Writer appends to a log file that can be reopened by path at any time.
-// Write never fails: what cannot be written is counted in Dropped.
+// Write never fails: what cannot be written is counted in Dropped. It also
+// repairs what logrotate's copytruncate would lose (see rescue.go).
 type Writer struct {
-	path string
-	mu   sync.Mutex
-	f    *os.File
+	path  string
+	mu    sync.Mutex
+	f     *os.File
+	j     journal
+	watch *copyWatch
 	// dropped counts bytes that could not be written.
 	dropped int64
 	lastErr error
@@ -62,7 +72,19 @@ func NewWriter(path string) (*Writer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Writer{path: path, f: f}, nil
+	w := &Writer{path: path, f: f}
+	w.j.start = size(f)
+	if path != None && path != "" {
+		w.watch = newCopyWatch(path)
+	}
+	return w, nil
+}
+
+func size(f *os.File) int64 {
+	if info, err := f.Stat(); err == nil && info.Mode().IsRegular() {
+		return info.Size()
+	}
+	return 0
 }
 
 // Write appends p. It reports success even when the file cannot take the
@@ -71,11 +93,35 @@ func NewWriter(path string) (*Writer, error) {
 func (w *Writer) Write(p []byte) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if _, err := w.f.Write(p); err != nil {
-		w.dropped += int64(len(p))
+	w.rescue()
+	w.writeThrough(p)
+	return len(p), nil
+}
+
+// writeThrough appends p and keeps the journal in step with the file.
+func (w *Writer) writeThrough(p []byte) {
+	n, err := w.f.Write(p)
+	if err != nil {
+		w.dropped += int64(len(p) - n)
 		w.lastErr = err
 	}
-	return len(p), nil
+	end, serr := w.f.Seek(0, io.SeekCurrent)
+	switch {
+	case serr != nil:
+		w.j = journal{}
+	case end != w.j.end()+int64(n):
+		// Someone else wrote to the file, or it was truncated under the
+		// write: start the journal afresh from what we know.
+		w.j = journal{start: end - int64(n)}
+		w.j.add(p[:n])
+	default:
+		w.j.add(p[:n])
+	}
+}
+
+// note writes a line of lsbinit's own into the log.
+func (w *Writer) note(format string, args ...any) {
+	w.writeThrough([]byte(fmt.Sprintf(format, args...) + "\n"))
 }
 
 // Reopen opens the path again and swaps the file in: after logrotate moved
@@ -88,6 +134,7 @@ func (w *Writer) Reopen() error {
 	w.mu.Lock()
 	old := w.f
 	w.f = f
+	w.j = journal{start: size(f)}
 	w.mu.Unlock()
 	return old.Close()
 }
@@ -103,6 +150,7 @@ func (w *Writer) Dropped() (int64, error) {
 func (w *Writer) Close() error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	w.watch.close()
 	return w.f.Close()
 }
 

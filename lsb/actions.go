@@ -95,6 +95,14 @@ func (r *runner) start() error {
 	}
 }
 
+// prefixed puts the service's name before an error's message.
+func prefixed(name string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return withCode(ExitCodeOf(err), fmt.Errorf("%s: %w", name, err))
+}
+
 // unknown is the error for a service whose state cannot be told.
 func (r *runner) unknown(in instance) error {
 	return withCode(privilegeCode(in.err, ExitFailed), fmt.Errorf("%s: %w", r.c.Name, in.err))
@@ -197,9 +205,9 @@ func (r *runner) reload() error {
 	}
 	switch {
 	case in.supervised():
-		return signalProcess(in.state.Supervisor, in.state.SupervisorStart, c.ReloadSignal)
+		return prefixed(c.Name, signalProcess(in.state.Supervisor, in.state.SupervisorStart, c.ReloadSignal))
 	case in.kind == kRunning:
-		return signalProcess(in.pid, in.state.DaemonStart, c.ReloadSignal)
+		return prefixed(c.Name, signalProcess(in.pid, in.state.DaemonStart, c.ReloadSignal))
 	}
 	return fail(ExitFailed, "%s is still starting; try again", c.Name)
 }

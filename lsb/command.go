@@ -97,17 +97,51 @@ func (c *config) credential() (*syscall.Credential, *user.User, error) {
 		if int(uid) == os.Geteuid() && int(gid) == os.Getegid() {
 			return nil, nil, nil
 		}
-		return nil, nil, fail(ExitNoPrivilege, "running as USER=%s GROUP=%s needs root", c.User, c.Group)
+		return nil, nil, fail(ExitNoPrivilege, "running as %s needs root", identity(c.User, c.Group))
 	}
-	cred := &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}
+	// As initgroups(USER, gid) does: the group, plus the groups that list
+	// the user as a member. The passwd primary group counts only when it
+	// is the group (GROUP unset) or the user is listed in it.
+	cred := &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid), Groups: []uint32{uint32(gid)}}
 	if ids, err := u.GroupIds(); err == nil && c.User != "" {
 		for _, id := range ids {
-			if n, err := strconv.ParseUint(id, 10, 32); err == nil {
-				cred.Groups = append(cred.Groups, uint32(n))
+			n, err := strconv.ParseUint(id, 10, 32)
+			if err != nil || n == gid || (id == u.Gid && !listsMember(id, u.Username)) {
+				continue
 			}
+			cred.Groups = append(cred.Groups, uint32(n))
 		}
 	}
 	return cred, u, nil
+}
+
+func identity(usr, group string) string {
+	switch {
+	case usr != "" && group != "":
+		return "USER=" + usr + " GROUP=" + group
+	case usr != "":
+		return "USER=" + usr
+	}
+	return "GROUP=" + group
+}
+
+// listsMember reports whether /etc/group lists name in group gid.
+func listsMember(gid, name string) bool {
+	b, err := os.ReadFile("/etc/group")
+	if err != nil {
+		return false
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		f := strings.Split(line, ":")
+		if len(f) == 4 && f[2] == gid {
+			for _, m := range strings.Split(f[3], ",") {
+				if m == name {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 func lookupUser(s string) (*user.User, error) {

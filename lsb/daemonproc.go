@@ -51,7 +51,8 @@ func (sv *supervisor) startDaemon() error {
 	return sv.record()
 }
 
-// prepareProcess sets what the daemon inherits from us: umask and nice.
+// prepareProcess sets what the daemon inherits from us: umask and nice
+// (of this thread, which newSupervisor locked: the one that forks).
 func (sv *supervisor) prepareProcess() error {
 	unix.Umask(sv.c.umask)
 	if sv.c.Nice != 0 {

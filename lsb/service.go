@@ -223,6 +223,9 @@ func (c *config) preflight() error {
 	if info, err := os.Stat(c.Dir); err != nil || !info.IsDir() {
 		return fail(ExitNotConfigured, "%s: CHDIR %s: no such directory", c.Name, c.Dir)
 	}
+	if c.Nice < 0 && os.Geteuid() != 0 {
+		return fail(ExitNoPrivilege, "%s: NICE %d (a higher priority) needs root", c.Name, c.Nice)
+	}
 	return nil
 }
 

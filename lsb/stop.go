@@ -29,7 +29,7 @@ func (r *runner) stopSupervised(in instance) error {
 		if errors.Is(err, unix.ESRCH) {
 			return r.stop()
 		}
-		return withCode(privilegeCode(err, ExitFailed), fmt.Errorf("%s: cannot signal pid %d: %w", c.Name, h.PID(), err))
+		return withCode(privilegeCode(err, ExitFailed), fmt.Errorf("%s: cannot stop pid %d (through its supervisor, pid %d): %w", c.Name, in.pid, h.PID(), err))
 	}
 	total, forever := c.sched.Total()
 	wait := total + stopGrace

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"os/signal"
+	"runtime"
 	"time"
 
 	"github.com/lsbinit/lsbinit/internal/proc"
@@ -57,6 +58,12 @@ func newSupervisor(c *config) *supervisor {
 	// the daemon across exec.
 	signal.Notify(make(chan os.Signal, 1), unix.SIGPIPE)
 	sv.becomeSubreaper()
+	// Our own files (pidfile, its directory, the log) get their documented
+	// modes whatever umask the caller had; the daemon gets UMASK.
+	unix.Umask(0o022)
+	// On Linux a nice value belongs to a thread, and a child inherits the
+	// forking thread's: start every daemon from this one thread.
+	runtime.LockOSThread()
 	return sv
 }
 
@@ -109,10 +116,14 @@ func (sv *supervisor) acquire() error {
 			return fmt.Errorf("READY=notify: %w", err)
 		}
 		// The daemon is our only child: any descendant of ours may speak
-		// for it, even before we have learnt its PID.
+		// for it, even before we have learnt its PID. Where the kernel
+		// names senders, an unnamed one (another PID namespace) may not.
 		self := os.Getpid()
 		go sv.notify.serve(func(pid int) bool {
-			return pid == 0 || proc.DescendsFrom(pid, self)
+			if pid == 0 {
+				return !abstractSockets
+			}
+			return proc.DescendsFrom(pid, self)
 		})
 	}
 	return nil
@@ -238,7 +249,7 @@ func isStopSignal(sig os.Signal) bool { return sig == unix.SIGTERM || sig == uni
 
 // privilegeCode maps permission problems to 4 and anything else to def.
 func privilegeCode(err error, def int) int {
-	if errors.Is(err, fs.ErrPermission) || errors.Is(err, pidfile.ErrInsecure) || errors.Is(err, logfile.ErrSymlink) {
+	if errors.Is(err, fs.ErrPermission) || errors.Is(err, pidfile.ErrInsecure) || errors.Is(err, logfile.ErrSymlink) || errors.Is(err, logfile.ErrInsecure) {
 		return ExitNoPrivilege
 	}
 	return def

@@ -6,6 +6,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"strconv"
 
 	"github.com/gofrs/flock"
@@ -61,6 +62,9 @@ func Inspect(path string) (Probe, error) {
 		return Probe{}, err
 	}
 	if err := checkFile(path, info); err != nil {
+		return Probe{}, err
+	}
+	if err := CheckDir(filepath.Dir(path)); err != nil {
 		return Probe{}, err
 	}
 	p := Probe{State: Unlocked}

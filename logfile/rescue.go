@@ -1,0 +1,85 @@
+package logfile
+
+import (
+	"bytes"
+	"io"
+	"os"
+)
+
+// The copytruncate rescue. logrotate's copytruncate copies the log, then
+// truncates it; what the daemon writes between the copy's last read and the
+// truncate is in neither file. The Writer is the log's only writer, so it
+// can repair that: it keeps the bytes it wrote last (journal), notices
+// before each write that the file shrank below what it wrote, learns from
+// the copy logrotate has just created (its directory is watched) how far
+// the copy got, checks that the copy ends with the journal's bytes at that
+// offset, and writes the missing bytes first, so the lines keep their order.
+
+// journalMax bounds the journal: more than a rotation's window ever needs.
+const journalMax = 1 << 20
+
+// journal is what we wrote at the end of the file: the bytes from offset
+// start up to start+len(data), which is where the file should end.
+type journal struct {
+	start int64
+	data  []byte
+}
+
+func (j *journal) end() int64 { return j.start + int64(len(j.data)) }
+
+func (j *journal) add(p []byte) {
+	j.data = append(j.data, p...)
+	if over := len(j.data) - journalMax; over > 0 {
+		j.data = append(j.data[:0], j.data[over:]...)
+		j.start += int64(over)
+	}
+}
+
+// missing returns the journal's bytes past offset c, when the copy (of
+// size c) ends with exactly the journal's bytes before c.
+func (j *journal) missing(copyFile *os.File) ([]byte, bool) {
+	info, err := copyFile.Stat()
+	if err != nil {
+		return nil, false
+	}
+	c := info.Size()
+	if c < j.start || c > j.end() {
+		return nil, false
+	}
+	k := min(int64(256), c-j.start)
+	tail := make([]byte, k)
+	if _, err := copyFile.ReadAt(tail, c-k); err != nil && err != io.EOF {
+		return nil, false
+	}
+	off := c - j.start
+	if !bytes.Equal(tail, j.data[off-k:off]) {
+		return nil, false
+	}
+	return j.data[off:], true
+}
+
+// rescue is called, with the Writer locked, before a write: it repairs a
+// truncation that happened since the last one.
+func (w *Writer) rescue() {
+	if w.j.end() == 0 {
+		return
+	}
+	info, err := w.f.Stat()
+	if err != nil || info.Size() >= w.j.end() {
+		return
+	}
+	lost := w.j.end() - info.Size()
+	var fix []byte
+	ok := false
+	if cp := w.watch.latest(); cp != nil {
+		fix, ok = w.j.missing(cp)
+	}
+	w.j = journal{start: info.Size()}
+	if !ok {
+		w.note("lsbinit: the log was truncated (copytruncate?); the last %d bytes written before may be missing from its copy", lost)
+		return
+	}
+	if len(fix) > 0 {
+		w.writeThrough(fix)
+	}
+}
