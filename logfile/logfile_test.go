@@ -1,0 +1,138 @@
+package logfile
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestOpenRefusesSymlinkAndCreates0640(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "target")
+	os.WriteFile(target, []byte("precious\n"), 0o644)
+	link := filepath.Join(dir, "svc.log")
+	os.Symlink(target, link)
+	if _, err := Open(link); !errors.Is(err, ErrSymlink) {
+		t.Fatalf("Open(symlink) = %v, want ErrSymlink", err)
+	}
+	if b, _ := os.ReadFile(target); string(b) != "precious\n" {
+		t.Fatalf("target changed: %q", b)
+	}
+	path := filepath.Join(dir, "new.log")
+	f, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	if info, _ := os.Stat(path); info.Mode().Perm()&^0o640 != 0 {
+		t.Fatalf("new log mode %v, want at most 0640", info.Mode().Perm())
+	}
+}
+
+func TestRootRefusesHardLinkedLog(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("the hard-link rule applies to root")
+	}
+	dir := t.TempDir()
+	other := filepath.Join(dir, "shadow")
+	os.WriteFile(other, []byte("x\n"), 0o600)
+	path := filepath.Join(dir, "svc.log")
+	if err := os.Link(other, path); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(path); !errors.Is(err, ErrInsecure) {
+		t.Fatalf("Open(hard link) = %v, want ErrInsecure", err)
+	}
+}
+
+func TestWriterNeverFails(t *testing.T) {
+	w, err := NewWriter(filepath.Join(t.TempDir(), "svc.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.f.Close() // every write now fails
+	if n, err := w.Write([]byte("lost\n")); n != 5 || err != nil {
+		t.Fatalf("Write = %d, %v; want 5, nil", n, err)
+	}
+	if n, err := w.Dropped(); n != 5 || err == nil {
+		t.Fatalf("Dropped = %d, %v; want 5 and the error", n, err)
+	}
+}
+
+// TestCopytruncateRescue plays logrotate's copytruncate with the worst
+// timing: lines are written after the copy was taken and before the
+// truncate. The next write must first restore them, in order.
+func TestCopytruncateRescue(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the rescue watches the directory with inotify")
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "svc.log")
+	w, err := NewWriter(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	for _, l := range []string{"1\n", "2\n", "3\n"} {
+		w.Write([]byte(l))
+	}
+	// logrotate: create the copy and fill it with what it read...
+	copied, _ := os.ReadFile(path)
+	if err := os.WriteFile(path+".1", copied, 0o640); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, func() bool { return w.watch.latest() != nil })
+	// ...meanwhile the daemon writes on...
+	w.Write([]byte("4\n"))
+	w.Write([]byte("5\n"))
+	// ...then logrotate truncates.
+	if err := os.Truncate(path, 0); err != nil {
+		t.Fatal(err)
+	}
+	w.Write([]byte("6\n"))
+	rotated, _ := os.ReadFile(path + ".1")
+	current, _ := os.ReadFile(path)
+	if got := string(rotated) + string(current); got != "1\n2\n3\n4\n5\n6\n" {
+		t.Fatalf("rotated %q + current %q: lines lost or out of order", rotated, current)
+	}
+}
+
+// Without a copy to learn from, the truncation is noted, not guessed at.
+func TestTruncationWithoutCopyIsNoted(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "svc.log")
+	w, err := NewWriter(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	w.Write([]byte("1\n2\n"))
+	os.Truncate(path, 0)
+	w.Write([]byte("3\n"))
+	b, _ := os.ReadFile(path)
+	if !strings.HasPrefix(string(b), "lsbinit: the log was truncated") || !strings.HasSuffix(string(b), "\n3\n") {
+		t.Fatalf("log after truncation: %q", b)
+	}
+}
+
+func TestTail(t *testing.T) {
+	tl := Tail{Lines: 2}
+	tl.Write([]byte("a\nb\nc"))
+	tl.Write([]byte("d\ne\n"))
+	if got := tl.String(); got != "cd\ne" {
+		t.Fatalf("Tail = %q, want %q", got, "cd\ne")
+	}
+}
+
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+		if cond() {
+			return
+		}
+	}
+	t.Fatal("condition not met within 5s")
+}
