@@ -10,7 +10,7 @@ FUZZTIME ?= 10s
 all: build
 
 build:
-	$(GO) build -ldflags '$(LDFLAGS)' -o bin/lsbinit .
+	CGO_ENABLED=0 $(GO) build -ldflags '$(LDFLAGS)' -o bin/lsbinit .
 	$(GO) build -o bin/hello ./examples/hello
 
 # A demo that needs no root: a Go service built on the lsb library and a

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"sync"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -61,6 +62,9 @@ type Writer struct {
 	f     *os.File
 	j     journal
 	watch *copyWatch
+	// checked is when followRename last looked at the path, and
+	// missingSince when it first found no file there.
+	checked, missingSince time.Time
 	// dropped counts bytes that could not be written.
 	dropped int64
 	lastErr error
@@ -93,9 +97,47 @@ func size(f *os.File) int64 {
 func (w *Writer) Write(p []byte) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	w.followRename()
 	w.rescue()
 	w.writeThrough(p)
 	return len(p), nil
+}
+
+// renameCheck is how often Write looks whether the path still names the
+// file it writes to.
+const renameCheck = 100 * time.Millisecond
+
+// followRename reopens the path when the file was moved away (logrotate's
+// create mode), so rotation needs no signal at all. Lines written before it
+// notices go on at the end of the moved file: none is lost.
+func (w *Writer) followRename() {
+	if w.path == None || w.path == "" || time.Since(w.checked) < renameCheck {
+		return
+	}
+	w.checked = time.Now()
+	cur, err := w.f.Stat()
+	if err != nil {
+		return
+	}
+	named, err := os.Lstat(w.path)
+	switch {
+	case err == nil && os.SameFile(cur, named):
+		w.missingSince = time.Time{}
+		return
+	case err != nil && w.missingSince.IsZero():
+		// Moved away, and no new file yet: logrotate creates it a moment
+		// after the rename, and would move ours aside if we made it first.
+		w.missingSince = time.Now()
+		return
+	case err != nil && time.Since(w.missingSince) < time.Second:
+		return
+	}
+	w.missingSince = time.Time{}
+	if f, err := Open(w.path); err == nil {
+		w.f.Close()
+		w.f = f
+		w.j = journal{start: size(f)}
+	}
 }
 
 // writeThrough appends p and keeps the journal in step with the file.

@@ -136,3 +136,26 @@ func waitFor(t *testing.T, cond func() bool) {
 	}
 	t.Fatal("condition not met within 5s")
 }
+
+// TestFollowsRename: logrotate's create mode renames the log and makes a
+// new one; the writer moves to it by itself, losing nothing.
+func TestFollowsRename(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "svc.log")
+	w, err := NewWriter(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	w.Write([]byte("1\n"))
+	os.Rename(path, path+".1")
+	os.WriteFile(path, nil, 0o640)
+	w.Write([]byte("2\n")) // may still go to the renamed file
+	time.Sleep(renameCheck + 10*time.Millisecond)
+	w.Write([]byte("3\n"))
+	old, _ := os.ReadFile(path + ".1")
+	cur, _ := os.ReadFile(path)
+	if string(old)+string(cur) != "1\n2\n3\n" || !strings.HasSuffix(string(cur), "3\n") {
+		t.Fatalf("renamed %q + new %q: want every line once, in order, the last in the new file", old, cur)
+	}
+}

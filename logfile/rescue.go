@@ -4,6 +4,11 @@ import (
 	"bytes"
 	"io"
 	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // The copytruncate rescue. logrotate's copytruncate copies the log, then
@@ -74,6 +79,13 @@ func (w *Writer) rescue() {
 	if cp := w.watch.latest(); cp != nil {
 		fix, ok = w.j.missing(cp)
 	}
+	if !ok {
+		// The news of the copy may not have arrived yet: look for it.
+		if cp := newestCopy(w.path); cp != nil {
+			fix, ok = w.j.missing(cp)
+			cp.Close()
+		}
+	}
 	w.j = journal{start: info.Size()}
 	if !ok {
 		w.note("lsbinit: the log was truncated (copytruncate?); the last %d bytes written before may be missing from its copy", lost)
@@ -82,4 +94,37 @@ func (w *Writer) rescue() {
 	if len(fix) > 0 {
 		w.writeThrough(fix)
 	}
+}
+
+// newestCopy opens the most recently changed file beside path whose name
+// starts with path's (a rotated copy), changed in the last minute.
+func newestCopy(path string) *os.File {
+	dir, base := filepath.Dir(path), filepath.Base(path)
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return nil
+	}
+	var best string
+	var bestTime time.Time
+	for _, e := range ents {
+		name := e.Name()
+		if name == base || !strings.HasPrefix(name, base) || strings.HasSuffix(name, ".gz") {
+			continue
+		}
+		info, err := e.Info()
+		if err != nil || !info.Mode().IsRegular() || time.Since(info.ModTime()) > time.Minute {
+			continue
+		}
+		if info.ModTime().After(bestTime) {
+			best, bestTime = name, info.ModTime()
+		}
+	}
+	if best == "" {
+		return nil
+	}
+	f, err := os.OpenFile(filepath.Join(dir, best), os.O_RDONLY|unix.O_NOFOLLOW|unix.O_NONBLOCK, 0)
+	if err != nil {
+		return nil
+	}
+	return f
 }

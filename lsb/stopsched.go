@@ -13,8 +13,6 @@ import (
 // stuck in the kernel, say), we keep owning it until it dies; the stop
 // action has already reported failure by then.
 func (sv *supervisor) stopDaemon() {
-	sv.state.Phase = phaseStopping
-	writeState(sv.c.stateFile(), &sv.state)
 	runSchedule(sv.c.sched, sv)
 	for !sv.dead {
 		sv.waitExit(-1)
@@ -23,7 +21,9 @@ func (sv *supervisor) stopDaemon() {
 	sv.drain(200 * time.Millisecond)
 }
 
-// signal sends one step's signal: KILL to the whole process group.
+// signal sends one step's signal: KILL to the whole process group. The
+// first one is recorded in the sidecar after it is sent, off the path that
+// makes stop fast.
 func (sv *supervisor) signal(sig unix.Signal) {
 	switch {
 	case sv.dead:
@@ -31,6 +31,10 @@ func (sv *supervisor) signal(sig unix.Signal) {
 		sv.killGroup()
 	default:
 		proc.Signal(sv.pid, sig)
+	}
+	if sv.state.Phase != phaseStopping {
+		sv.state.Phase = phaseStopping
+		writeState(sv.c.stateFile(), &sv.state)
 	}
 }
 
