@@ -32,5 +32,22 @@ func header(c *config) string {
 	line("Short-Description", def(h.ShortDescription, c.Desc))
 	line("Description", def(h.Description, c.Desc))
 	b.WriteString("### END INIT INFO\n")
+	// Red Hat's chkconfig reads these; systemd-sysv-generator reads
+	// "pidfile:" only outside the LSB block (it then knows the main PID
+	// and does not need RemainAfterExit=yes).
+	fmt.Fprintf(&b, "# chkconfig: %s %02d %02d\n", chkconfigLevels(def(h.DefaultStart, "2 3 4 5")), 20, 80)
+	fmt.Fprintf(&b, "# description: %s\n", oneLine(def(h.Description, c.Desc)))
+	fmt.Fprintf(&b, "# pidfile: %s\n", c.PidFile)
 	return b.String()
 }
+
+// chkconfigLevels turns "2 3 4 5" into "2345", and no levels into "-".
+func chkconfigLevels(levels string) string {
+	s := strings.Join(strings.Fields(levels), "")
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -38,6 +38,10 @@ type Invocation struct {
 	Action []string // what lsb.Invoke receives: the action and -q
 }
 
+// isSelf reports whether argv[0]'s name is lsbinit's own (lsbinit, or a
+// build such as lsbinit.test), not a service's.
+func isSelf(name string) bool { return name == Name || strings.HasPrefix(name, Name+".") }
+
 // ServiceName derives the service name from argv[0]: its base name with an
 // rc-link prefix removed (/etc/rc2.d/S20myapp is myapp).
 func ServiceName(argv0 string) string {
@@ -68,7 +72,7 @@ func Parse(argv []string, getenv func(string) string) (Invocation, error) {
 			rest = append(rest, a)
 		}
 	}
-	if inv.Name == Name || strings.HasPrefix(inv.Name, Name+".") {
+	if isSelf(inv.Name) {
 		inv.Name = ""
 		// lsbinit NAME ACTION: a first word that is not an action is the
 		// service's name.
@@ -85,6 +89,11 @@ func Parse(argv []string, getenv func(string) string) (Invocation, error) {
 
 // Main runs the lsbinit command line and returns its exit code.
 func Main(argv []string, version string, getenv func(string) string, stdout, stderr io.Writer) int {
+	if len(argv) > 1 && isSelf(ServiceName(argv[0])) {
+		if cmd := subcommand(argv[1]); cmd != nil {
+			return cmd(argv[2:], getenv, stdout, stderr)
+		}
+	}
 	inv, err := Parse(argv, getenv)
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", Name, err)
