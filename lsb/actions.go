@@ -223,6 +223,7 @@ func (r *runner) run() int {
 		// Under systemd Type=notify: we are the main process, the one
 		// that runs the stop schedule, so MAINPID is ours.
 		daemon.SdNotify(false, fmt.Sprintf("READY=1\nMAINPID=%d\nSTATUS=%s is running (pid %d)", os.Getpid(), c.Name, sv.state.Daemon))
+		readyForManager()
 		code := sv.loop()
 		daemon.SdNotify(false, "STOPPING=1")
 		return code

@@ -48,16 +48,33 @@ func Invoke(s Service, args []string) int {
 		fmt.Fprintln(stdout, versionLine(s))
 		return ExitOK
 	}
+	if shouldRedirect(gatherRedirectFacts(s.Name, action)) {
+		if !quiet {
+			fmt.Fprintf(stdout, "Redirecting to systemctl %s %s.service\n", action, s.Name)
+		}
+		err := redirect(s.Name, action)
+		fmt.Fprintf(stderr, "%s: running systemctl: %v\n", name, err)
+		return ExitFailed
+	}
 	c, err := s.resolve()
 	if err != nil {
 		fmt.Fprintf(stderr, "%v\n", err)
 		if action == "status" {
 			return StatusUnknown
 		}
-		return ExitCodeOf(err)
+		return forManager(action, ExitCodeOf(err))
 	}
 	r := &runner{c: c, p: newPrinter(c.Stdout, c.Stderr, quiet)}
-	return r.do(action)
+	return forManager(action, r.do(action))
+}
+
+// forManager translates an exit code for SMF, which gives the codes of its
+// methods meanings of its own ($SMF_FMRI is set when SMF runs us).
+func forManager(action string, code int) int {
+	if action != "status" && os.Getenv("SMF_FMRI") != "" {
+		return smfCode(code)
+	}
+	return code
 }
 
 // actions lists every action Invoke accepts; condrestart is try-restart.
