@@ -33,7 +33,7 @@ func absPath(s string) (string, error) {
 // parseUmask accepts an octal umask such as 022, 0027 or 0.
 func parseUmask(s string) (int, error) {
 	n, err := strconv.ParseUint(s, 8, 32)
-	if err != nil || !isDigits(s) {
+	if err != nil || !schedule.IsDigits(s) {
 		return 0, fmt.Errorf("%s is not an octal umask (such as 022 or 0027)", quote(s))
 	}
 	if n > 0o777 {
@@ -99,34 +99,27 @@ func parseReady(s string) (Ready, error) { return ready.Parse(s) }
 
 // parseUser accepts an existing user name or numeric ID.
 func parseUser(s string) (string, error) {
-	if _, err := oneLine(s); err != nil {
-		return "", err
-	}
-	var err error
-	if _, nerr := strconv.Atoi(s); nerr == nil {
-		_, err = user.LookupId(s)
-	} else {
-		_, err = user.Lookup(s)
-	}
-	if err != nil {
-		return "", fmt.Errorf("%s: no such user", quote(s))
-	}
-	return s, nil
+	return existing(s, "user", func(s string) error { _, err := user.LookupId(s); return err },
+		func(s string) error { _, err := user.Lookup(s); return err })
 }
 
 // parseGroup accepts an existing group name or numeric ID.
 func parseGroup(s string) (string, error) {
+	return existing(s, "group", func(s string) error { _, err := user.LookupGroupId(s); return err },
+		func(s string) error { _, err := user.LookupGroup(s); return err })
+}
+
+// existing accepts a single-line name or numeric ID that lookup finds.
+func existing(s, what string, byID, byName func(string) error) (string, error) {
 	if _, err := oneLine(s); err != nil {
 		return "", err
 	}
-	var err error
-	if _, nerr := strconv.Atoi(s); nerr == nil {
-		_, err = user.LookupGroupId(s)
-	} else {
-		_, err = user.LookupGroup(s)
+	lookup := byName
+	if schedule.IsDigits(s) {
+		lookup = byID
 	}
-	if err != nil {
-		return "", fmt.Errorf("%s: no such group", quote(s))
+	if lookup(s) != nil {
+		return "", fmt.Errorf("%s: no such %s", quote(s), what)
 	}
 	return s, nil
 }
@@ -184,17 +177,4 @@ func oneLine(s string) (string, error) {
 		return "", errors.New("must be a single line")
 	}
 	return s, nil
-}
-
-// isDigits reports whether s is a non-empty string of ASCII digits.
-func isDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }

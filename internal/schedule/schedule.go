@@ -112,7 +112,7 @@ func parseItem(item string) (Step, error) {
 		if err == nil {
 			return Step{Signal: sig}, nil
 		}
-		if _, derr := ParseDuration(item[1:]); derr == nil && !isDigits(item[1:]) {
+		if _, derr := ParseDuration(item[1:]); derr == nil && !IsDigits(item[1:]) {
 			return Step{}, errors.New("negative timeout")
 		}
 		return Step{}, err
@@ -177,7 +177,7 @@ func (st Step) String() string {
 		return "forever"
 	case st.Signal != 0:
 		name := SignalName(st.Signal)
-		if isDigits(name) {
+		if IsDigits(name) {
 			return "-" + name
 		}
 		return name
@@ -235,7 +235,7 @@ func ParseDuration(s string) (time.Duration, error) {
 func isDecimal(s string) bool {
 	whole, frac, _ := strings.Cut(s, ".")
 	return (whole != "" || frac != "") &&
-		(whole == "" || isDigits(whole)) && (frac == "" || isDigits(frac))
+		(whole == "" || IsDigits(whole)) && (frac == "" || IsDigits(frac))
 }
 
 // hasLongNumber reports whether s holds a number of more than 9

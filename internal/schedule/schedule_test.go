@@ -170,7 +170,7 @@ func TestTotal(t *testing.T) {
 
 func TestStringUnnamedSignal(t *testing.T) {
 	s := sched(sig(unix.Signal(maxSignal)), sec(1))
-	if SignalName(unix.Signal(maxSignal)) != "" && !isDigits(SignalName(unix.Signal(maxSignal))) {
+	if SignalName(unix.Signal(maxSignal)) != "" && !IsDigits(SignalName(unix.Signal(maxSignal))) {
 		t.Skip("the highest signal has a name on this system")
 	}
 	got, err := Parse(s.String())

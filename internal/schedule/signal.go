@@ -28,7 +28,7 @@ func parseSignal(s string) (unix.Signal, error) {
 	if s == "" {
 		return 0, errors.New("empty signal")
 	}
-	if isDigits(s) {
+	if IsDigits(s) {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 || n > maxSignal {
 			return 0, fmt.Errorf("signal number out of range 1..%d", maxSignal)
@@ -54,8 +54,8 @@ func SignalName(sig unix.Signal) string {
 	return strconv.Itoa(int(sig))
 }
 
-// isDigits reports whether s is a non-empty string of ASCII digits.
-func isDigits(s string) bool {
+// IsDigits reports whether s is a non-empty string of ASCII digits.
+func IsDigits(s string) bool {
 	if s == "" {
 		return false
 	}

@@ -58,7 +58,7 @@ func TestSignalName(t *testing.T) {
 	}
 	for n := 1; n <= maxSignal; n++ {
 		name := SignalName(unix.Signal(n))
-		if got, err := ParseSignal(name); isDigits(name) {
+		if got, err := ParseSignal(name); IsDigits(name) {
 			continue
 		} else if err != nil || got != unix.Signal(n) {
 			t.Errorf("ParseSignal(SignalName(%d) = %q) = %v, %v", n, name, got, err)
