@@ -736,3 +736,27 @@ func cmdHostgoenv(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Setenv("HOME", home)
 	}
 }
+
+// defer CMD [ARGS...]: run CMD when the script ends, whether it passed or
+// failed (before its processes are killed), logging its output; for
+// scripts that change the system, such as installing packages, to undo it.
+func init() { scriptCmds["defer"] = cmdDefer }
+
+func cmdDefer(ts *testscript.TestScript, neg bool, args []string) {
+	noNeg(ts, neg, "defer")
+	if len(args) == 0 {
+		ts.Fatalf("usage: defer CMD [ARGS...]")
+	}
+	env := os.Environ()
+	for _, kv := range []string{"PATH", "HOME", "WORK", "TMPDIR"} {
+		env = append(env, kv+"="+ts.Getenv(kv))
+	}
+	dir := ts.MkAbs(".")
+	ts.Defer(func() {
+		cmd := exec.Command(args[0], args[1:]...)
+		cmd.Dir = dir
+		cmd.Env = env
+		out, err := cmd.CombinedOutput()
+		ts.Logf("defer %s: %v\n%s", strings.Join(args, " "), err, out)
+	})
+}

@@ -5,9 +5,18 @@ import (
 	"strings"
 )
 
+// marker builds the block's first or last line at run time: a program
+// that embeds its own header (Service.InitInfo) must hold no other copy of
+// the first line, as insserv reads the first one it finds in the binary.
+func marker(word string) string { return strings.Join([]string{"###", word, "INIT", "INFO"}, " ") }
+
 // header renders the LSB comment block (LSB Core, "Comment Conventions for
-// Init Scripts") with the defaults filled in.
+// Init Scripts") with the defaults filled in, or the program's own
+// embedded block.
 func header(c *config) string {
+	if c.InitInfo != "" {
+		return strings.TrimLeft(c.InitInfo, "\n")
+	}
 	h := c.Header
 	def := func(v, d string) string {
 		if v == "" {
@@ -21,7 +30,7 @@ func header(c *config) string {
 			fmt.Fprintf(&b, "# %-19s%s\n", k+":", v)
 		}
 	}
-	b.WriteString("### BEGIN INIT INFO\n")
+	b.WriteString(marker("BEGIN") + "\n")
 	line("Provides", def(h.Provides, c.Name))
 	line("Required-Start", def(h.RequiredStart, "$remote_fs $syslog"))
 	line("Required-Stop", def(h.RequiredStop, "$remote_fs $syslog"))
@@ -31,7 +40,7 @@ func header(c *config) string {
 	line("Default-Stop", def(h.DefaultStop, "0 1 6"))
 	line("Short-Description", def(h.ShortDescription, c.Desc))
 	line("Description", def(h.Description, c.Desc))
-	b.WriteString("### END INIT INFO\n")
+	b.WriteString(marker("END") + "\n")
 	// Red Hat's chkconfig reads these; systemd-sysv-generator reads
 	// "pidfile:" only outside the LSB block (it then knows the main PID
 	// and does not need RemainAfterExit=yes).

@@ -100,6 +100,16 @@ type Service struct {
 
 	// Header holds the LSB comment header fields printed by the header action.
 	Header Header
+	// InitInfo, when set, is the whole LSB comment block as a constant
+	// string of the program, starting with a newline, so that the binary
+	// itself can be /etc/init.d/NAME: insserv (update-rc.d) and
+	// systemd-sysv-generator read init scripts line by line, and find the
+	// block in the executable. After "### END INIT INFO" it should carry
+	// "# pidfile: PATH" and a line "Usage: NAME {start|...|reload|...}"
+	// that is not a comment (the generator adds ExecReload= only then).
+	// The header action prints it instead of the block built from Header.
+	// See examples/hello.
+	InitInfo string
 
 	// Stdout and Stderr receive messages; default os.Stdout and os.Stderr.
 	Stdout, Stderr io.Writer

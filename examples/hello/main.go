@@ -29,6 +29,23 @@ import (
 	"github.com/lsbinit/lsbinit/lsb"
 )
 
+// initInfo is hello's LSB header, held in the binary as one string so
+// that insserv and systemd-sysv-generator accept the binary itself as
+// /etc/init.d/hello: `cp hello /etc/init.d/ && update-rc.d hello defaults`.
+const initInfo = `
+### BEGIN INIT INFO
+# Provides:          hello
+# Required-Start:    $remote_fs $syslog $network
+# Required-Stop:     $remote_fs $syslog $network
+# Default-Start:     2 3 4 5
+# Default-Stop:      0 1 6
+# Short-Description: hello example server
+# Description:       A small HTTP server that is its own init script.
+### END INIT INFO
+# pidfile: /run/hello.pid
+Usage: hello {start|stop|restart|try-restart|reload|force-reload|status}
+`
+
 type server struct {
 	addr     string
 	file     string
@@ -44,7 +61,8 @@ func main() {
 		Run:     s.serve,
 		Reload:  s.reload,
 		// start returns once serve has called lsb.Ready: the port is open.
-		Ready: "notify",
+		Ready:    "notify",
+		InitInfo: initInfo,
 	}
 	if dir := os.Getenv("HELLO_RUNDIR"); dir != "" {
 		svc.PidFile = filepath.Join(dir, "hello.pid")
