@@ -5,7 +5,7 @@ LDFLAGS := -X main.version=$(VERSION)
 RUNDIR  := $(CURDIR)/run
 FUZZTIME ?= 10s
 
-.PHONY: all build demo demo-stop test vet unit fuzz cross clean
+.PHONY: all build demo demo-stop test vet unit selftest fuzz cross clean
 
 all: build
 
@@ -33,7 +33,7 @@ demo-stop:
 
 # The whole suite: vet, unit and process-level tests with the race
 # detector, a short run of every fuzz target, and the other platforms' builds.
-test: vet unit fuzz cross
+test: vet unit selftest fuzz cross
 
 vet:
 	@test -z "$$(gofmt -l .)" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
@@ -41,6 +41,10 @@ vet:
 
 unit:
 	$(GO) test -race -count=1 -timeout 15m ./...
+
+# The LSB action x state matrix, run by the binary itself.
+selftest: build
+	bin/lsbinit selftest
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./internal/config/
@@ -53,3 +57,38 @@ cross:
 
 clean:
 	rm -rf bin run
+
+# Packages: `make deb` (dpkg-buildpackage) and `make rpm` (rpmbuild) build
+# from a copy of the working tree (without .git, bin/ and run/) in a
+# temporary directory, offline: Go comes from PATH and modules from the
+# module cache of the user running make. The packages land in bin/pkg/
+# (PKGOUT=DIR to change).
+# PKGREF=HEAD (or any commit) builds from that commit instead (git archive).
+PKGOUT    ?= $(CURDIR)/bin/pkg
+PKGENV     = GOCACHE="$$($(GO) env GOCACHE)" GOMODCACHE="$$($(GO) env GOMODCACHE)" \
+	GOPATH="$$($(GO) env GOPATH)" GOPROXY="$$($(GO) env GOPROXY)" \
+	GOTOOLCHAIN="$$($(GO) env GOTOOLCHAIN)" GO="$(GO)"
+PKGREF    ?=
+PKGCOPY    = $(if $(PKGREF),git archive --format=tar $(PKGREF),tar -C $(CURDIR) \
+	--exclude=./.git --exclude=./bin --exclude=./run --exclude=./debian \
+	--exclude=./packaging/debian/.debhelper -cf - .)
+RPMVERSION = $(shell sed -n 's/^Version:[[:space:]]*//p' packaging/rpm/lsbinit.spec)
+
+.PHONY: deb rpm
+
+deb:
+	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	mkdir "$$tmp/lsbinit"; $(PKGCOPY) | tar -C "$$tmp/lsbinit" -xf -; \
+	cp -R "$$tmp/lsbinit/packaging/debian" "$$tmp/lsbinit/debian"; \
+	(cd "$$tmp/lsbinit" && env $(PKGENV) dpkg-buildpackage -us -uc -b -d); \
+	mkdir -p $(PKGOUT); rm -f $(PKGOUT)/lsbinit_* $(PKGOUT)/lsbinit-dbgsym_*; cp "$$tmp"/*.deb "$$tmp"/*.changes "$$tmp"/*.buildinfo $(PKGOUT)/; \
+	ls -1 $(PKGOUT)/*.deb
+
+rpm:
+	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	mkdir -p "$$tmp/SOURCES" "$$tmp/lsbinit-$(RPMVERSION)"; \
+	$(PKGCOPY) | tar -C "$$tmp/lsbinit-$(RPMVERSION)" -xf -; \
+	tar -C "$$tmp" -czf "$$tmp/SOURCES/lsbinit-$(RPMVERSION).tar.gz" "lsbinit-$(RPMVERSION)"; \
+	env $(PKGENV) rpmbuild -bb --nodeps --define "_topdir $$tmp" packaging/rpm/lsbinit.spec; \
+	mkdir -p $(PKGOUT); rm -f $(PKGOUT)/lsbinit-*.rpm; cp "$$tmp"/RPMS/*/*.rpm $(PKGOUT)/; \
+	ls -1 $(PKGOUT)/*.rpm
