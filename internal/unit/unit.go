@@ -1,0 +1,264 @@
+// Package unit writes service definitions for other supervisors: a systemd
+// unit, an upstart job, an SMF manifest and a launchd plist. Each one runs
+// the daemon through `lsbinit NAME run` (or, for SMF, `start` and `stop`),
+// so that the supervisor supervises lsbinit and lsbinit keeps its own
+// guarantees: the config, the pidfile, the log, readiness, RESPAWN and the
+// stop schedule.
+package unit
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/lsbinit/lsbinit/internal/config"
+	"github.com/lsbinit/lsbinit/lsb"
+)
+
+// Exit codes of `lsbinit unit`.
+const (
+	exitOK        = 0
+	exitFailed    = 1 // the output file could not be written
+	exitUsage     = 2
+	exitNoPriv    = 4 // no permission to write the output file
+	exitNotConfig = 6 // the service's config is missing or invalid
+)
+
+const usage = `Usage: lsbinit unit NAME --for systemd|upstart|smf|launchd [-c FILE] [-o FILE]
+       lsbinit unit -c FILE --for systemd|upstart|smf|launchd [-o FILE]
+Writes a service definition that runs NAME through lsbinit, to stdout or
+to FILE (replaced atomically; a symbolic link there is refused).
+`
+
+// margin is added to lsbinit's own time limits to give the supervisor's:
+// lsbinit must reach its verdict (and clean up) before the supervisor
+// steps in.
+const margin = 5 * time.Second
+
+// supervisors maps --for to the writer of that supervisor's definition.
+var supervisors = map[string]func(*spec) []byte{
+	"systemd": systemd,
+	"upstart": upstart,
+	"smf":     smf,
+	"launchd": launchd,
+}
+
+// spec is what every writer needs.
+type spec struct {
+	cfg  *config.Config
+	exe  string // absolute path of the lsbinit binary
+	file string // absolute path of -c FILE, or ""
+	name bool   // whether the command line must name the service
+}
+
+// command is the lsbinit command line that runs action for the service.
+func (s *spec) command(action string) []string {
+	argv := []string{s.exe}
+	if s.file != "" {
+		argv = append(argv, "-c", s.file)
+	}
+	if s.name {
+		argv = append(argv, s.cfg.Name)
+	}
+	return append(argv, action)
+}
+
+// canReload reports whether the service supports reload.
+func (s *spec) canReload() bool { return s.cfg.ReloadSignal != 0 }
+
+// respawns reports whether lsbinit restarts the daemon itself.
+func (s *spec) respawns() bool { return s.cfg.Respawn == "on-failure" || s.cfg.Respawn == "always" }
+
+// stopTimeout is how long the supervisor should give lsbinit to stop the
+// daemon: the whole stop schedule plus a margin. ok is false when the
+// schedule repeats forever (no limit).
+func (s *spec) stopTimeout() (d time.Duration, ok bool) {
+	total, forever := s.cfg.StopSchedule.Total()
+	if forever {
+		return 0, false
+	}
+	return total + margin, true
+}
+
+// startTimeout is how long the supervisor should wait for lsbinit to
+// report the daemon ready: START_TIMEOUT plus a margin.
+func (s *spec) startTimeout() time.Duration { return s.cfg.StartTimeout + margin }
+
+// seconds rounds d up to whole seconds.
+func seconds(d time.Duration) int64 {
+	return int64(math.Ceil(d.Seconds()))
+}
+
+// source names the config files in a comment.
+func (s *spec) source() string {
+	if len(s.cfg.Files) == 0 {
+		return "its defaults"
+	}
+	return strings.Join(s.cfg.Files, ", ")
+}
+
+// runlevels returns the digits of a runlevel list ("2 3 4 5" → "2345").
+func runlevels(list string) string {
+	var b strings.Builder
+	for _, f := range strings.Fields(list) {
+		for _, r := range f {
+			if r >= '0' && r <= '9' && !strings.ContainsRune(b.String(), r) {
+				b.WriteRune(r)
+			}
+		}
+	}
+	return b.String()
+}
+
+// subcommands are the binary's own commands: `lsbinit NAME ...` cannot
+// name a service called so (internal/generic dispatches them first).
+var subcommands = []string{"install", "uninstall", "unit", "selftest"}
+
+func addressable(name string) bool {
+	if lsb.IsAction(name) || strings.HasPrefix(name, "-") {
+		return false
+	}
+	for _, c := range subcommands {
+		if c == name {
+			return false
+		}
+	}
+	return true
+}
+
+type options struct {
+	name, file, output, forName string
+}
+
+func parseArgs(args []string, getenv func(string) string) (options, bool, error) {
+	o := options{file: getenv("LSBINIT_CONFIG")}
+	value := func(i *int, flag string) (string, error) {
+		if *i+1 >= len(args) {
+			return "", fmt.Errorf("%s needs a value", flag)
+		}
+		*i++
+		return args[*i], nil
+	}
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		var err error
+		switch {
+		case a == "-h" || a == "--help" || a == "help":
+			return o, true, nil
+		case a == "--for":
+			o.forName, err = value(&i, a)
+		case strings.HasPrefix(a, "--for="):
+			o.forName = strings.TrimPrefix(a, "--for=")
+		case a == "-c" || a == "--config":
+			o.file, err = value(&i, a)
+		case strings.HasPrefix(a, "--config="):
+			o.file = strings.TrimPrefix(a, "--config=")
+		case a == "-o" || a == "--output":
+			o.output, err = value(&i, a)
+		case strings.HasPrefix(a, "--output="):
+			o.output = strings.TrimPrefix(a, "--output=")
+		case strings.HasPrefix(a, "-") && a != "-":
+			err = fmt.Errorf("unknown option %q", a)
+		case o.name == "":
+			o.name = a
+		default:
+			err = fmt.Errorf("unexpected argument %q", a)
+		}
+		if err != nil {
+			return o, false, err
+		}
+	}
+	switch {
+	case o.forName == "":
+		return o, false, errors.New("--for is required")
+	case supervisors[o.forName] == nil:
+		return o, false, fmt.Errorf("unknown supervisor %q (--for systemd, upstart, smf or launchd)", o.forName)
+	case o.name == "" && o.file == "":
+		return o, false, errors.New("which service? Give NAME or -c FILE")
+	}
+	return o, false, nil
+}
+
+// Main is `lsbinit unit NAME --for systemd|upstart|smf|launchd`.
+func Main(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	if getenv == nil {
+		getenv = func(string) string { return "" }
+	}
+	o, help, err := parseArgs(args, getenv)
+	if help {
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "lsbinit unit: %v\n%s", err, usage)
+		return exitUsage
+	}
+	if o.file != "" {
+		if o.file, err = filepath.Abs(o.file); err != nil {
+			fmt.Fprintf(stderr, "lsbinit unit: %v\n", err)
+			return exitFailed
+		}
+	}
+	cfg, err := config.Load(config.Options{Name: o.name, File: o.file, Getenv: getenv, UID: os.Geteuid()})
+	if err != nil {
+		who := o.name
+		if who == "" {
+			who = strings.TrimSuffix(filepath.Base(o.file), ".conf")
+		}
+		for _, line := range strings.Split(err.Error(), "\n") {
+			fmt.Fprintf(stderr, "%s: %s\n", who, line)
+		}
+		if errors.Is(err, fs.ErrPermission) {
+			return exitNoPriv
+		}
+		return exitNotConfig
+	}
+	if strings.ContainsFunc(o.file, isControl) {
+		fmt.Fprintf(stderr, "lsbinit unit: config file name %q holds control characters\n", o.file)
+		return exitUsage
+	}
+	s := &spec{cfg: cfg, file: o.file}
+	implied := o.file != "" && strings.TrimSuffix(filepath.Base(o.file), ".conf") == cfg.Name
+	s.name = !implied
+	if s.name && !addressable(cfg.Name) {
+		fmt.Fprintf(stderr, "lsbinit unit: a service named %q cannot be run as `lsbinit %s ACTION`; give its config as -c DIR/%s.conf\n", cfg.Name, cfg.Name, cfg.Name)
+		return exitUsage
+	}
+	exe, err := os.Executable()
+	if err == nil {
+		exe, err = filepath.Abs(exe)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "lsbinit unit: cannot find the lsbinit binary: %v\n", err)
+		return exitFailed
+	}
+	if strings.ContainsFunc(exe, isControl) {
+		fmt.Fprintf(stderr, "lsbinit unit: the lsbinit binary's path %q holds control characters\n", exe)
+		return exitFailed
+	}
+	s.exe = exe
+	out := supervisors[o.forName](s)
+	if o.output == "" {
+		if _, err := stdout.Write(out); err != nil {
+			fmt.Fprintf(stderr, "lsbinit unit: %v\n", err)
+			return exitFailed
+		}
+		return exitOK
+	}
+	if err := writeAtomic(o.output, out); err != nil {
+		fmt.Fprintf(stderr, "lsbinit unit: %v\n", err)
+		if errors.Is(err, fs.ErrPermission) {
+			return exitNoPriv
+		}
+		return exitFailed
+	}
+	return exitOK
+}
+
+func isControl(r rune) bool { return r < ' ' || r == 0x7f }

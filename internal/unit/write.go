@@ -1,0 +1,77 @@
+package unit
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"golang.org/x/sys/unix"
+)
+
+// errSymlink refuses an output path that is a symbolic link: replacing
+// it would silently undo whatever it stands for (a systemd unit linked to
+// /dev/null is masked), and writing through it would write elsewhere.
+var errSymlink = errors.New("is a symbolic link, refused (remove it first)")
+
+// writeAtomic replaces path with data: a new file in the same directory,
+// written, synced and renamed over path, so that a reader sees the old
+// contents or the new, never a part. path itself is never followed; a
+// symbolic link or anything but a regular file there is refused.
+func writeAtomic(path string, data []byte) error {
+	var st unix.Stat_t
+	switch err := unix.Lstat(path, &st); {
+	case err == nil && st.Mode&unix.S_IFMT == unix.S_IFLNK:
+		return fmt.Errorf("%s: %w", path, errSymlink)
+	case err == nil && st.Mode&unix.S_IFMT != unix.S_IFREG:
+		return fmt.Errorf("%s: not a regular file, refused", path)
+	case err != nil && !errors.Is(err, unix.ENOENT):
+		return &fs.PathError{Op: "stat", Path: path, Err: err}
+	}
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	var rnd [6]byte
+	if _, err := rand.Read(rnd[:]); err != nil {
+		return err
+	}
+	tmp := filepath.Join(dir, "."+base+".tmp-"+hex.EncodeToString(rnd[:]))
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0o644)
+	if err != nil {
+		return err
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			f.Close()
+			os.Remove(tmp)
+		}
+	}()
+	// The mode must not depend on the caller's umask: supervisors read
+	// these files as root, operators as anyone.
+	if err := f.Chmod(0o644); err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return err
+	}
+	ok = true
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
+	return nil
+}
