@@ -140,7 +140,7 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                filepath.Join("testdata", "script"),
 		Setup:              setupScript,
-		Cmds:               scriptCmds,
+		Cmds:               scriptCmds(),
 		Condition:          scriptCondition,
 		RequireUniqueNames: true,
 	})
