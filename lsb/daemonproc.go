@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
 	"time"
 
 	"github.com/lsbinit/lsbinit/internal/proc"
@@ -12,43 +13,53 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// startDaemon starts the daemon in its own session with the configured
-// identity, directory, umask and niceness, its output on a pipe to us, and
-// records it in the pidfile, the sidecar and the lock file.
+// startDaemon starts the daemon and records it in the pidfile, the
+// sidecar and the lock file.
 func (sv *supervisor) startDaemon() error {
-	cmd, err := sv.c.command()
+	cmd, err := sv.spawnCommand()
 	if err != nil {
 		return err
+	}
+	sv.pid, sv.dead, sv.status, sv.since = cmd.Process.Pid, false, nil, time.Now()
+	sv.exited = sv.track(cmd)
+	return sv.record()
+}
+
+// spawnCommand starts the program in its own session with the configured
+// identity, directory, umask and niceness, and its output on a pipe that
+// a goroutine copies into the log until end-of-file (sv.copied).
+func (sv *supervisor) spawnCommand() (*exec.Cmd, error) {
+	cmd, err := sv.c.command()
+	if err != nil {
+		return nil, err
 	}
 	if sv.notify != nil {
 		cmd.Env = append(cmd.Env, "NOTIFY_SOCKET="+sv.notify.addr)
 	}
 	r, w, err := os.Pipe()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	cmd.Stdout, cmd.Stderr = w, w
 	if err := sv.prepareProcess(); err != nil {
 		r.Close()
 		w.Close()
-		return err
+		return nil, err
 	}
 	err = cmd.Start()
 	w.Close()
 	if err != nil {
 		r.Close()
-		return startError(sv.c, err)
+		return nil, startError(sv.c, err)
 	}
-	sv.pid, sv.dead, sv.status, sv.since = cmd.Process.Pid, false, nil, time.Now()
 	copied := make(chan struct{})
 	sv.copied = copied
-	sv.exited = sv.track(cmd)
 	go func() {
 		logfile.Copy(sv.log, r, &sv.tail)
 		r.Close()
 		close(copied)
 	}()
-	return sv.record()
+	return cmd, nil
 }
 
 // prepareProcess sets what the daemon inherits from us: umask and nice

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/lsbinit/lsbinit/internal/proc"
-	"github.com/lsbinit/lsbinit/logfile"
 	"github.com/lsbinit/lsbinit/pidfile"
 )
 
@@ -32,31 +31,11 @@ func (c *config) lockPath() string {
 // startForking runs the program and waits until the daemon it forks has
 // written its pidfile and been proved to be ours.
 func (sv *supervisor) startForking() error {
-	c := sv.c
-	cmd, err := c.command()
+	cmd, err := sv.spawnCommand()
 	if err != nil {
 		return err
 	}
-	r, w, err := os.Pipe()
-	if err != nil {
-		return err
-	}
-	cmd.Stdout, cmd.Stderr = w, w
-	sv.prepareProcess()
-	err = cmd.Start()
-	w.Close()
-	if err != nil {
-		r.Close()
-		return startError(c, err)
-	}
-	sv.copied = make(chan struct{})
-	go func() {
-		logfile.Copy(sv.log, r, &sv.tail)
-		r.Close()
-		close(sv.copied)
-	}()
-	launcher := cmd.Process.Pid
-	pid, err := sv.awaitForkedPID(launcher, sv.track(cmd))
+	pid, err := sv.awaitForkedPID(cmd.Process.Pid, sv.track(cmd))
 	if err != nil {
 		return err
 	}
