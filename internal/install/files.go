@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+
+	"github.com/lsbinit/lsbinit/lsb"
 )
 
 // kind is what is found at a path install writes.
@@ -118,15 +120,15 @@ func shellQuote(s string) string {
 func (o *options) writeFile(path string, data []byte, perm fs.FileMode) int {
 	if o.dryRun {
 		o.step("write %s", path)
-		return exitOK
+		return lsb.ExitOK
 	}
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return o.fail(exitFail, "%v", err)
+		return o.fail(lsb.ExitFailed, "%v", err)
 	}
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".lsbinit-")
 	if err != nil {
-		return o.fail(exitFail, "%v", err)
+		return o.fail(lsb.ExitFailed, "%v", err)
 	}
 	tmp := f.Name()
 	_, err = f.Write(data)
@@ -144,20 +146,20 @@ func (o *options) writeFile(path string, data []byte, perm fs.FileMode) int {
 	}
 	if err != nil {
 		os.Remove(tmp)
-		return o.fail(exitFail, "writing %s: %v", path, err)
+		return o.fail(lsb.ExitFailed, "writing %s: %v", path, err)
 	}
 	o.step("wrote %s", path)
-	return exitOK
+	return lsb.ExitOK
 }
 
 // writeLink replaces path atomically with a symlink to target.
 func (o *options) writeLink(path, target string) int {
 	if o.dryRun {
 		o.step("symlink %s -> %s", path, target)
-		return exitOK
+		return lsb.ExitOK
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return o.fail(exitFail, "%v", err)
+		return o.fail(lsb.ExitFailed, "%v", err)
 	}
 	tmp := filepath.Join(filepath.Dir(path), fmt.Sprintf(".%s.lsbinit-%d", filepath.Base(path), os.Getpid()))
 	os.Remove(tmp)
@@ -167,20 +169,20 @@ func (o *options) writeLink(path, target string) int {
 	}
 	if err != nil {
 		os.Remove(tmp)
-		return o.fail(exitFail, "symlinking %s: %v", path, err)
+		return o.fail(lsb.ExitFailed, "symlinking %s: %v", path, err)
 	}
 	o.step("symlinked %s -> %s", path, target)
-	return exitOK
+	return lsb.ExitOK
 }
 
 func (o *options) remove(path string) int {
 	if o.dryRun {
 		o.step("remove %s", path)
-		return exitOK
+		return lsb.ExitOK
 	}
 	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return o.fail(exitFail, "%v", err)
+		return o.fail(lsb.ExitFailed, "%v", err)
 	}
 	o.step("removed %s", path)
-	return exitOK
+	return lsb.ExitOK
 }

@@ -5,6 +5,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+
+	"github.com/lsbinit/lsbinit/lsb"
 )
 
 // rcLinks returns the rc?.d links of the service.
@@ -32,15 +34,15 @@ func (o *options) run(path string, args ...string) int {
 	line := filepath.Base(path) + " " + strings.Join(args, " ")
 	if o.dryRun {
 		o.step("run %s", line)
-		return exitOK
+		return lsb.ExitOK
 	}
 	cmd := exec.Command(path, args...)
 	cmd.Stdout, cmd.Stderr = o.stdout, o.stderr
 	if err := cmd.Run(); err != nil {
-		return o.fail(exitFail, "%s failed: %v", line, err)
+		return o.fail(lsb.ExitFailed, "%s failed: %v", line, err)
 	}
 	o.step("ran %s", line)
-	return exitOK
+	return lsb.ExitOK
 }
 
 // register enables the service at boot with the system's tool.
@@ -52,5 +54,5 @@ func (o *options) register() int {
 		return o.run(p, "--add", o.name)
 	}
 	o.step("not enabled at boot: neither update-rc.d nor chkconfig is installed")
-	return exitOK
+	return lsb.ExitOK
 }

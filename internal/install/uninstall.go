@@ -3,6 +3,8 @@ package install
 import (
 	"io"
 	"os/exec"
+
+	"github.com/lsbinit/lsbinit/lsb"
 )
 
 // UninstallMain is `lsbinit uninstall NAME`.
@@ -22,19 +24,19 @@ func UninstallMain(args []string, getenv func(string) string, stdout, stderr io.
 func (o *options) uninstall() int {
 	scriptKind, _, err := o.classify(o.initScript)
 	if err != nil {
-		return o.fail(exitFail, "%v", err)
+		return o.fail(lsb.ExitFailed, "%v", err)
 	}
 	ovKind, _, err := o.classify(o.override)
 	if err != nil {
-		return o.fail(exitFail, "%v", err)
+		return o.fail(lsb.ExitFailed, "%v", err)
 	}
 	links := o.rcLinks()
 	if scriptKind == foreign {
-		return o.fail(exitFail, "%s was not written by lsbinit install; not touching it or its rc links", o.initScript)
+		return o.fail(lsb.ExitFailed, "%s was not written by lsbinit install; not touching it or its rc links", o.initScript)
 	}
 	if scriptKind == absent && ovKind != ours && len(links) == 0 {
 		o.step("%s is not installed: nothing to do", o.name)
-		return exitOK
+		return lsb.ExitOK
 	}
 	if scriptKind == ours && !o.noStop {
 		if o.dryRun {
@@ -43,19 +45,19 @@ func (o *options) uninstall() int {
 			cmd := exec.Command(o.initScript, "stop")
 			cmd.Stdout, cmd.Stderr = o.stdout, o.stderr
 			if err := cmd.Run(); err != nil {
-				return o.fail(exitFail, "%s stop failed (%v); not uninstalled (use --no-stop to uninstall anyway)", o.initScript, err)
+				return o.fail(lsb.ExitFailed, "%s stop failed (%v); not uninstalled (use --no-stop to uninstall anyway)", o.initScript, err)
 			}
 		}
 	}
 	ranTool := false
 	if len(links) > 0 && o.realEtc {
 		if p := tool("update-rc.d"); p != "" {
-			if code := o.run(p, o.name, "remove"); code != exitOK {
+			if code := o.run(p, o.name, "remove"); code != lsb.ExitOK {
 				return code
 			}
 			ranTool = true
 		} else if p := tool("chkconfig"); p != "" && scriptKind == ours {
-			if code := o.run(p, "--del", o.name); code != exitOK {
+			if code := o.run(p, "--del", o.name); code != lsb.ExitOK {
 				return code
 			}
 			ranTool = true
@@ -65,20 +67,20 @@ func (o *options) uninstall() int {
 	// our script, so they are ours too.
 	if !(o.dryRun && ranTool) {
 		for _, l := range o.rcLinks() {
-			if code := o.remove(l); code != exitOK {
+			if code := o.remove(l); code != lsb.ExitOK {
 				return code
 			}
 		}
 	}
 	if scriptKind == ours {
-		if code := o.remove(o.initScript); code != exitOK {
+		if code := o.remove(o.initScript); code != lsb.ExitOK {
 			return code
 		}
 	}
 	if ovKind == ours {
-		if code := o.remove(o.override); code != exitOK {
+		if code := o.remove(o.override); code != lsb.ExitOK {
 			return code
 		}
 	}
-	return exitOK
+	return lsb.ExitOK
 }

@@ -21,15 +21,6 @@ import (
 	"github.com/lsbinit/lsbinit/lsb"
 )
 
-// Exit codes of `lsbinit unit`.
-const (
-	exitOK        = 0
-	exitFailed    = 1 // the output file could not be written
-	exitUsage     = 2
-	exitNoPriv    = 4 // no permission to write the output file
-	exitNotConfig = 6 // the service's config is missing or invalid
-)
-
 const usage = `Usage: lsbinit unit NAME --for systemd|upstart|smf|launchd [-c FILE] [-o FILE]
        lsbinit unit -c FILE --for systemd|upstart|smf|launchd [-o FILE]
 Writes a service definition that runs NAME through lsbinit, to stdout or
@@ -193,16 +184,16 @@ func Main(args []string, getenv func(string) string, stdout, stderr io.Writer) i
 	o, help, err := parseArgs(args, getenv)
 	if help {
 		fmt.Fprint(stdout, usage)
-		return exitOK
+		return lsb.ExitOK
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "lsbinit unit: %v\n%s", err, usage)
-		return exitUsage
+		return lsb.ExitUsage
 	}
 	if o.file != "" {
 		if o.file, err = filepath.Abs(o.file); err != nil {
 			fmt.Fprintf(stderr, "lsbinit unit: %v\n", err)
-			return exitFailed
+			return lsb.ExitFailed
 		}
 	}
 	cfg, err := config.Load(config.Options{Name: o.name, File: o.file, Getenv: getenv, UID: os.Geteuid()})
@@ -215,20 +206,20 @@ func Main(args []string, getenv func(string) string, stdout, stderr io.Writer) i
 			fmt.Fprintf(stderr, "%s: %s\n", who, line)
 		}
 		if errors.Is(err, fs.ErrPermission) {
-			return exitNoPriv
+			return lsb.ExitNoPrivilege
 		}
-		return exitNotConfig
+		return lsb.ExitNotConfigured
 	}
 	if strings.ContainsFunc(o.file, isControl) {
 		fmt.Fprintf(stderr, "lsbinit unit: config file name %q holds control characters\n", o.file)
-		return exitUsage
+		return lsb.ExitUsage
 	}
 	s := &spec{cfg: cfg, file: o.file}
 	implied := o.file != "" && strings.TrimSuffix(filepath.Base(o.file), ".conf") == cfg.Name
 	s.name = !implied
 	if s.name && !addressable(cfg.Name) {
 		fmt.Fprintf(stderr, "lsbinit unit: a service named %q cannot be run as `lsbinit %s ACTION`; give its config as -c DIR/%s.conf\n", cfg.Name, cfg.Name, cfg.Name)
-		return exitUsage
+		return lsb.ExitUsage
 	}
 	exe, err := os.Executable()
 	if err == nil {
@@ -236,29 +227,29 @@ func Main(args []string, getenv func(string) string, stdout, stderr io.Writer) i
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "lsbinit unit: cannot find the lsbinit binary: %v\n", err)
-		return exitFailed
+		return lsb.ExitFailed
 	}
 	if strings.ContainsFunc(exe, isControl) {
 		fmt.Fprintf(stderr, "lsbinit unit: the lsbinit binary's path %q holds control characters\n", exe)
-		return exitFailed
+		return lsb.ExitFailed
 	}
 	s.exe = exe
 	out := supervisors[o.forName](s)
 	if o.output == "" {
 		if _, err := stdout.Write(out); err != nil {
 			fmt.Fprintf(stderr, "lsbinit unit: %v\n", err)
-			return exitFailed
+			return lsb.ExitFailed
 		}
-		return exitOK
+		return lsb.ExitOK
 	}
 	if err := writeAtomic(o.output, out); err != nil {
 		fmt.Fprintf(stderr, "lsbinit unit: %v\n", err)
 		if errors.Is(err, fs.ErrPermission) {
-			return exitNoPriv
+			return lsb.ExitNoPrivilege
 		}
-		return exitFailed
+		return lsb.ExitFailed
 	}
-	return exitOK
+	return lsb.ExitOK
 }
 
 func isControl(r rune) bool { return r < ' ' || r == 0x7f }
