@@ -3,9 +3,8 @@ package lsb
 import (
 	"errors"
 	"fmt"
-	"time"
-
 	"os"
+	"time"
 
 	"github.com/coreos/go-systemd/v22/daemon"
 	spawn "github.com/lsbinit/lsbinit/internal/daemon"
