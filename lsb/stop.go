@@ -13,8 +13,9 @@ import (
 )
 
 // stopGrace is how long beyond the stop schedule we wait for the
-// supervisor to tidy up and exit.
-const stopGrace = 2 * time.Second
+// supervisor to tidy up and exit: stopping the daemon's leftovers (TERM,
+// then KILL, leftoverGrace each) and a moment for its files.
+const stopGrace = 2*leftoverGrace + time.Second
 
 // stopSupervised asks the supervisor to run the stop schedule (SIGTERM)
 // and waits, on a pidfd where there is one, for it to exit.
