@@ -70,7 +70,7 @@ func (r *runner) start() error {
 	if err := c.preflight(); err != nil {
 		return err
 	}
-	deadline := time.Now().Add(c.StartTimeout + 5*time.Second)
+	deadline := time.Now().Add(c.StartTimeout + StartGrace)
 	for {
 		in := c.probe()
 		switch in.kind {

@@ -12,10 +12,15 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// stopGrace is how long beyond the stop schedule we wait for the
-// supervisor to tidy up and exit: stopping the daemon's leftovers (TERM,
-// then KILL, leftoverGrace each) and a moment for its files.
-const stopGrace = 2*leftoverGrace + time.Second
+// StopGrace is how long stop may take beyond the stop schedule: the
+// supervisor stops the daemon's leftovers (TERM, then KILL, leftoverGrace
+// each) and removes its files. A supervisor wrapping lsbinit (see
+// `lsbinit unit`) must allow at least the schedule plus this.
+const StopGrace = 2*leftoverGrace + time.Second
+
+// StartGrace is how long start may take beyond START_TIMEOUT, for the
+// supervisor to stop what did not become ready and to report.
+const StartGrace = 5 * time.Second
 
 // stopSupervised asks the supervisor to run the stop schedule (SIGTERM)
 // and waits, on a pidfd where there is one, for it to exit.
@@ -33,7 +38,7 @@ func (r *runner) stopSupervised(in instance) error {
 		return withCode(privilegeCode(err, ExitFailed), fmt.Errorf("%s: cannot stop pid %d (through its supervisor, pid %d): %w", c.Name, in.pid, h.PID(), err))
 	}
 	total, forever := c.sched.Total()
-	wait := total + stopGrace
+	wait := total + StopGrace
 	if forever {
 		wait = -1
 	}
@@ -159,7 +164,7 @@ func (r *runner) removeStale(in instance) error {
 	if errors.Is(err, pidfile.ErrLocked) && in.state != nil {
 		// The dead daemon's supervisor may still be finishing up.
 		if h, herr := openProven(in.state.Supervisor, in.state.SupervisorStart, true); herr == nil {
-			h.WaitExit(stopGrace)
+			h.WaitExit(StopGrace)
 			h.Close()
 		}
 		pf, err = pidfile.Acquire(c.lockPath(), lockWait)

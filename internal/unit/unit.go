@@ -27,11 +27,6 @@ Writes a service definition that runs NAME through lsbinit, to stdout or
 to FILE (replaced atomically; a symbolic link there is refused).
 `
 
-// margin is added to lsbinit's own time limits to give the supervisor's:
-// lsbinit must reach its verdict (and clean up) before the supervisor
-// steps in.
-const margin = 5 * time.Second
-
 // supervisors maps --for to the writer of that supervisor's definition.
 var supervisors = map[string]func(*spec) []byte{
 	"systemd": systemd,
@@ -67,19 +62,19 @@ func (s *spec) canReload() bool { return s.cfg.ReloadSignal != 0 }
 func (s *spec) respawns() bool { return s.cfg.Respawn == "on-failure" || s.cfg.Respawn == "always" }
 
 // stopTimeout is how long the supervisor should give lsbinit to stop the
-// daemon: the whole stop schedule plus a margin. ok is false when the
+// daemon: the whole stop schedule plus lsb.StopGrace. ok is false when the
 // schedule repeats forever (no limit).
 func (s *spec) stopTimeout() (d time.Duration, ok bool) {
 	total, forever := s.cfg.StopSchedule.Total()
 	if forever {
 		return 0, false
 	}
-	return total + margin, true
+	return total + lsb.StopGrace, true
 }
 
 // startTimeout is how long the supervisor should wait for lsbinit to
-// report the daemon ready: START_TIMEOUT plus a margin.
-func (s *spec) startTimeout() time.Duration { return s.cfg.StartTimeout + margin }
+// report the daemon ready: START_TIMEOUT plus lsb.StartGrace.
+func (s *spec) startTimeout() time.Duration { return s.cfg.StartTimeout + lsb.StartGrace }
 
 // seconds rounds d up to whole seconds.
 func seconds(d time.Duration) int64 {

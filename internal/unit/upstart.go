@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"golang.org/x/sys/unix"
-
 	"github.com/lsbinit/lsbinit/internal/schedule"
 )
 
@@ -58,7 +56,7 @@ func upstart(s *spec) []byte {
 	if s.canReload() {
 		// initctl reload sends this to run, which reopens the log and
 		// passes it on to the daemon.
-		line("reload signal %s", signalName(c.ReloadSignal))
+		line("reload signal %s", schedule.SignalName(c.ReloadSignal))
 	} else {
 		line("# RELOAD_SIGNAL=none: do not use `initctl reload` (it would send SIGHUP).")
 	}
@@ -76,11 +74,6 @@ func upstart(s *spec) []byte {
 // the line with shell-like quoting).
 func upstartString(s string) string {
 	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(oneLine(s)) + `"`
-}
-
-// signalName is SIGNAL without its SIG prefix, as upstart and SMF write it.
-func signalName(sig unix.Signal) string {
-	return strings.TrimPrefix(schedule.SignalName(sig), "SIG")
 }
 
 // shellLine quotes argv for /bin/sh: upstart's exec, and SMF's methods,
