@@ -29,11 +29,9 @@ func TestConcurrentStartLibrary(t *testing.T) {
 	testConcurrentStart(t, dir, libraryCmd(dir)...)
 }
 
-// The same promise under concurrent restarts: each is stop-then-start, so
-// they interleave every way; they must leave exactly one daemon. A restart
-// whose fresh daemon another restart stops before it is ready may report
-// that with 1 (SPEC.md promises 0 only for concurrent starts); any other
-// code, or a hang, fails.
+// The same promise under concurrent restarts: each is stop-then-start;
+// the action lock runs them one after another, so every one exits 0 and
+// exactly one daemon is left.
 func TestConcurrentRestartGeneric(t *testing.T) {
 	t.Parallel()
 	dir := testDir(t)
@@ -46,10 +44,11 @@ func TestConcurrentRestartLibrary(t *testing.T) {
 	testConcurrentRestart(t, dir, libraryCmd(dir)...)
 }
 
-// Concurrent starts and stops: every stop succeeds, a start succeeds or
-// (stopped before it was ready) fails with 1, and whatever the order, the
-// end state is consistent: one daemon named by the pidfile, or none and
-// no pidfile.
+// Concurrent starts and stops: every one exits 0, and whatever the order
+// the end state is consistent: one daemon named by the pidfile, or none
+// and no pidfile. (A stop cuts a start short only after that start has
+// waited a second beyond READY=exec's settle; that is the stress tests'
+// documented exception.)
 func TestConcurrentStartStopGeneric(t *testing.T) {
 	t.Parallel()
 	dir := testDir(t)
@@ -146,7 +145,7 @@ func testConcurrentRestart(t *testing.T, dir string, cmd ...string) {
 	for i := range restarts {
 		restarts[i] = with(cmd, "restart")
 	}
-	runAll(t, dir, map[string][]int{"restart": {1}}, restarts...)
+	runAll(t, dir, nil, restarts...)
 	checkOneDaemon(t, dir, "after 10 concurrent restarts")
 	stopAndCheck(t, dir, cmd)
 }
@@ -156,7 +155,17 @@ func testConcurrentStartStop(t *testing.T, dir string, cmd ...string) {
 	for range 10 {
 		cmds = append(cmds, with(cmd, "start"), with(cmd, "stop"))
 	}
-	runAll(t, dir, map[string][]int{"start": {1}}, cmds...)
+	var wg sync.WaitGroup
+	results := make([]result, len(cmds))
+	for i, c := range cmds {
+		wg.Go(func() { results[i] = run(dir, c...) })
+	}
+	wg.Wait()
+	for i, r := range results {
+		if !stressAllowed([]string{"stop"}, r.args[len(r.args)-1], r) {
+			t.Errorf("#%d: %s", i, r)
+		}
+	}
 	if _, err := os.Stat(filepath.Join(dir, "svc.pid")); err == nil {
 		checkOneDaemon(t, dir, "with a pidfile after concurrent starts and stops")
 		if r := run(dir, with(cmd, "status")...); r.code != 0 {

@@ -1,7 +1,9 @@
 package main
 
 // The process-level test suite: the CLI contract of SPEC.md as testscript
-// scripts (testdata/script/*.txtar), run against real binaries.
+// scripts (testdata/script/*.txtar, and testdata/tools/*.txtar for the
+// scripts that drive whole packaging and configuration tools), run against
+// real binaries.
 //
 // TestMain builds, once per run, into a temporary directory put first on
 // PATH:
@@ -54,7 +56,17 @@ var (
 // scriptLimit bounds one script. Past it the script's processes are
 // killed, which also unblocks a command whose stdout or stderr a leaked
 // background process still holds (testscript's exec would wait forever).
-const scriptLimit = 2 * time.Minute
+// The limit is far above what a healthy script needs on a loaded machine:
+// it is there to end hangs, not to measure speed.
+const scriptLimit = 5 * time.Minute
+
+// toolLimit bounds one script of testdata/tools: whole package builds and
+// Ansible runs, which run one at a time after the parallel scripts, so no
+// healthy tool is ever killed for sharing two cores with seven others.
+const toolLimit = 15 * time.Minute
+
+// toolTurn lets one script of testdata/tools run at a time.
+var toolTurn = make(chan struct{}, 1)
 
 func TestMain(m *testing.M) {
 	os.Exit(testMain(m))
@@ -139,14 +151,31 @@ func raceReports(prefix string) string {
 func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                filepath.Join("testdata", "script"),
-		Setup:              setupScript,
+		Setup:              func(env *testscript.Env) error { return setupScript(env, scriptLimit) },
 		Cmds:               scriptCmds(),
 		Condition:          scriptCondition,
 		RequireUniqueNames: true,
 	})
 }
 
-func setupScript(env *testscript.Env) error {
+// TestToolScripts runs the scripts that drive whole real tools
+// (dpkg-buildpackage, rpmbuild, lintian, ansible), one at a time. Being a
+// later top-level test, it starts when TestScripts has finished.
+func TestToolScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir: filepath.Join("testdata", "tools"),
+		Setup: func(env *testscript.Env) error {
+			toolTurn <- struct{}{}
+			env.Defer(func() { <-toolTurn })
+			return setupScript(env, toolLimit)
+		},
+		Cmds:               scriptCmds(),
+		Condition:          scriptCondition,
+		RequireUniqueNames: true,
+	})
+}
+
+func setupScript(env *testscript.Env, limit time.Duration) error {
 	work := env.WorkDir
 	env.Setenv("BIN", binDir)
 	env.Setenv("TESTDAEMON", filepath.Join(binDir, "testdaemon"))
@@ -176,7 +205,7 @@ func setupScript(env *testscript.Env) error {
 	}
 
 	var timedOut atomic.Bool
-	watchdog := time.AfterFunc(scriptLimit, func() {
+	watchdog := time.AfterFunc(limit, func() {
 		timedOut.Store(true)
 		killMentioning(work)
 	})
@@ -185,7 +214,7 @@ func setupScript(env *testscript.Env) error {
 		killMentioning(work)
 		t := env.T()
 		if timedOut.Load() {
-			t.Log("script ran longer than", scriptLimit, "and its processes were killed:",
+			t.Log("script ran longer than", limit, "and its processes were killed:",
 				"a command probably waited on a background process holding its stdout or stderr")
 			t.FailNow()
 		}

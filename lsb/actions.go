@@ -19,6 +19,16 @@ type runner struct {
 
 func (r *runner) do(action string) int {
 	c := r.c
+	if changesState(action) {
+		l, err := r.lockActions(action)
+		if err != nil {
+			verb, what := verbOf(action, c.Desc)
+			return r.report(verb, what, err)
+		}
+		if l != nil {
+			defer l.Release()
+		}
+	}
 	switch action {
 	case "status":
 		return r.status()
@@ -52,6 +62,19 @@ func (r *runner) do(action string) int {
 	return ExitUsage // parseArgs admits nothing else
 }
 
+// verbOf says how the messages of a state-changing action begin.
+func verbOf(action, desc string) (verb, what string) {
+	switch action {
+	case "start":
+		return "Starting", desc
+	case "stop":
+		return "Stopping", desc
+	case "reload", "force-reload":
+		return "Reloading", desc + " configuration"
+	}
+	return "Restarting", desc
+}
+
 // note is a successful outcome worth a word in the message.
 type note string
 
@@ -77,7 +100,15 @@ func (r *runner) start() error {
 		case kUnknown:
 			return r.unknown(in)
 		case kRunning:
-			return note("already running")
+			if !in.stopping() {
+				return note("already running")
+			}
+			// An earlier stop whose caller was killed is under way.
+			total, _ := c.sched.Total()
+			if !r.awaitSupervisor(in, time.Now().Add(total+StopGrace)) {
+				return fail(ExitFailed, "%s: gave up waiting for a stop under way (pid %d) to finish", c.Name, in.state.Supervisor)
+			}
+			continue
 		case kStopped, kStale:
 			if err := r.checkConfig(); err != nil {
 				return err
@@ -92,6 +123,18 @@ func (r *runner) start() error {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
+}
+
+// awaitSupervisor waits until the supervisor recorded in in has exited,
+// or until deadline; it reports whether it is gone.
+func (r *runner) awaitSupervisor(in instance, deadline time.Time) bool {
+	h, err := openProven(in.state.Supervisor, in.state.SupervisorStart, true)
+	if err != nil {
+		return true
+	}
+	defer h.Close()
+	gone, _ := h.WaitExit(max(0, time.Until(deadline)))
+	return gone
 }
 
 // prefixed puts the service's name before an error's message.

@@ -152,6 +152,11 @@ func (in instance) supervised() bool {
 	return in.state != nil && in.state.Supervisor > 0 && (in.kind == kRunning || in.kind == kStarting) && in.state.Phase != phaseExited
 }
 
+// stopping reports whether a supervisor is running the stop schedule.
+func (in instance) stopping() bool {
+	return in.supervised() && in.state.Phase == phaseStopping
+}
+
 // probe inspects the pidfile and the sidecar. It never creates, changes or
 // removes anything.
 func (c *config) probe() instance {

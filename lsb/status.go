@@ -12,8 +12,11 @@ func (r *runner) status() int {
 	switch in.kind {
 	case kRunning:
 		line, code = fmt.Sprintf("%s is running (pid %d)", c.Name, in.pid), StatusRunning
-		if in.state != nil && in.state.Supervisor == 0 {
+		switch {
+		case in.state != nil && in.state.Supervisor == 0:
 			line += ", without its supervisor"
+		case in.stopping():
+			line = fmt.Sprintf("%s is stopping (pid %d)", c.Name, in.pid)
 		}
 	case kStarting:
 		line, code = fmt.Sprintf("%s is starting", c.Name), StatusRunning

@@ -49,10 +49,13 @@ func (r *runner) stopSupervised(in instance) error {
 	if !gone {
 		return fail(ExitFailed, "%s (pid %d) is still running after the stop schedule %s", c.Name, in.pid, c.sched)
 	}
-	// The supervisor removes the pidfile before it exits; if it was killed
-	// instead, what it left is stale now.
-	if after := c.probe(); after.kind == kStale {
-		return r.removeStale(after)
+	// The supervisor removes the pidfile before it exits. If it was killed
+	// instead, the daemon may still run without it (stop it ourselves), or
+	// what it left is stale now.
+	if after := c.probe(); after.kind != kStopped {
+		if err := r.stop(); !isNote(err) {
+			return err
+		}
 	}
 	return nil
 }
@@ -83,6 +86,9 @@ func (o orphan) signal(sig unix.Signal) {
 		}
 	}
 	o.h.Signal(sig)
+	if sig != unix.SIGKILL && sig != unix.SIGCONT {
+		o.h.Signal(unix.SIGCONT) // a stopped daemon acts on nothing until continued
+	}
 }
 
 func (o orphan) wait(d time.Duration) bool {

@@ -31,6 +31,8 @@ func (sv *supervisor) signal(sig unix.Signal) {
 		sv.killGroup()
 	default:
 		proc.Signal(sv.pid, sig)
+		// A stopped daemon acts on nothing until it is continued.
+		proc.Signal(sv.pid, unix.SIGCONT)
 	}
 	if sv.state.Phase != phaseStopping {
 		sv.state.Phase = phaseStopping

@@ -9,6 +9,8 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/lsbinit/lsbinit/internal/actionlock"
+	"github.com/lsbinit/lsbinit/internal/dirwatch"
 	"github.com/lsbinit/lsbinit/internal/proc"
 	"github.com/lsbinit/lsbinit/logfile"
 	"github.com/lsbinit/lsbinit/pidfile"
@@ -42,6 +44,9 @@ type supervisor struct {
 	since  time.Time     // when the current daemon started
 	delay  time.Duration // the last respawn back-off
 	reaper *reaper       // Linux: reaps every child, adopted ones too
+
+	watch      *dirwatch.Watcher // changes to the pidfile and sidecar, while running
+	watchedDir fs.FileInfo       // the directory watch watches
 
 	readyFileBefore fs.FileInfo // READY=file: what the file was before start
 }
@@ -133,8 +138,12 @@ func (sv *supervisor) acquire() error {
 // returns 0 after a requested stop, and the daemon's own exit code when it
 // ended by itself and is not to be restarted.
 func (sv *supervisor) loop() int {
+	sv.watchFiles()
+	defer sv.unwatchFiles()
 	for {
 		select {
+		case <-sv.watched():
+			sv.repairFiles()
 		case err := <-sv.exited:
 			sv.reaped(err)
 			if !sv.shouldRespawn() {
@@ -249,7 +258,7 @@ func isStopSignal(sig os.Signal) bool { return sig == unix.SIGTERM || sig == uni
 
 // privilegeCode maps permission problems to 4 and anything else to def.
 func privilegeCode(err error, def int) int {
-	if errors.Is(err, fs.ErrPermission) || errors.Is(err, pidfile.ErrInsecure) || errors.Is(err, logfile.ErrSymlink) || errors.Is(err, logfile.ErrInsecure) {
+	if errors.Is(err, fs.ErrPermission) || errors.Is(err, pidfile.ErrInsecure) || errors.Is(err, logfile.ErrSymlink) || errors.Is(err, logfile.ErrInsecure) || errors.Is(err, actionlock.ErrInsecure) {
 		return ExitNoPrivilege
 	}
 	return def

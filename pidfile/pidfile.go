@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"syscall"
 	"time"
 
 	"github.com/gofrs/flock"
@@ -45,7 +46,7 @@ type File struct {
 // then returns ErrLocked. The parent directory is created (0755 for root,
 // 0700 otherwise) when it is missing.
 func Acquire(path string, wait time.Duration) (*File, error) {
-	if err := ensureDir(filepath.Dir(path)); err != nil {
+	if err := EnsureDir(filepath.Dir(path)); err != nil {
 		return nil, err
 	}
 	deadline := time.Now().Add(wait)
@@ -133,4 +134,41 @@ func openError(path string, err error) error {
 		return fmt.Errorf("%s: is a directory, not a pidfile", path)
 	}
 	return err
+}
+
+// Repair puts the pidfile right after someone else touched it, and
+// returns the File to hold from now on. When the path still names the
+// locked file, it restores the file's mode, owner and content (pid).
+// When the file was removed or replaced, it takes the path again as
+// Acquire does, writes pid there and releases the old file; if the path
+// cannot be taken (another process holds it, or it is not safe), f stays
+// held and the error says why.
+func (f *File) Repair(pid int) (*File, error) {
+	if r, err := os.OpenFile(f.path, os.O_RDONLY|unix.O_NOFOLLOW|unix.O_NONBLOCK, 0); err == nil {
+		cur, err := r.Stat()
+		if err == nil && os.SameFile(cur, f.info) {
+			defer r.Close()
+			if cur.Mode().Perm() != Perm {
+				r.Chmod(Perm)
+			}
+			if st, ok := cur.Sys().(*syscall.Stat_t); ok && (int(st.Uid) != os.Geteuid() || int(st.Gid) != os.Getegid()) {
+				r.Chown(os.Geteuid(), os.Getegid())
+			}
+			if got, err := parse(r); err != nil || got != pid {
+				return f, f.Write(pid)
+			}
+			return f, nil
+		}
+		r.Close()
+	}
+	nf, err := Acquire(f.path, 100*time.Millisecond)
+	if err != nil {
+		return f, err
+	}
+	if err := nf.Write(pid); err != nil {
+		nf.Remove()
+		return f, err
+	}
+	f.lock.Close()
+	return nf, nil
 }

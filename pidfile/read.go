@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strconv"
 
-	"github.com/gofrs/flock"
 	"golang.org/x/sys/unix"
 )
 
@@ -69,15 +68,15 @@ func Inspect(path string) (Probe, error) {
 	}
 	p := Probe{State: Unlocked}
 	p.PID, p.BadContent = parse(r)
-	lk := flock.New(path, flock.SetFlag(os.O_RDONLY|unix.O_NOFOLLOW))
-	ok, err := lk.TryRLock()
-	if err != nil {
-		return Probe{}, openError(path, err)
-	}
-	if ok {
-		lk.Close()
-	} else {
+	// The lock is tested on the descriptor already open: opening the path
+	// again could find it removed, or another file, in between.
+	switch err := unix.Flock(int(r.Fd()), unix.LOCK_SH|unix.LOCK_NB); {
+	case err == nil:
+		unix.Flock(int(r.Fd()), unix.LOCK_UN)
+	case errors.Is(err, unix.EWOULDBLOCK):
 		p.State = Locked
+	default:
+		return Probe{}, fmt.Errorf("%s: %w", path, err)
 	}
 	return p, nil
 }

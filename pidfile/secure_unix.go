@@ -74,13 +74,20 @@ func CheckDir(dir string) error {
 	return checkOwner(dir, "directory", info)
 }
 
-// ensureDir creates dir when missing, then checks it.
-func ensureDir(dir string) error {
+// EnsureDir creates the pidfile directory dir when missing (0755 for root,
+// 0700 otherwise), then checks it as CheckDir does.
+func EnsureDir(dir string) error {
 	perm := fs.FileMode(0o700)
 	if os.Geteuid() == 0 {
 		perm = 0o755
 	}
-	if err := os.Mkdir(dir, perm); err != nil && !errors.Is(err, fs.ErrExist) {
+	switch err := os.Mkdir(dir, perm); {
+	case err == nil:
+		// Its documented mode, whatever the caller's umask.
+		if err := os.Chmod(dir, perm); err != nil {
+			return fmt.Errorf("creating the pidfile directory: %w", err)
+		}
+	case !errors.Is(err, fs.ErrExist):
 		return fmt.Errorf("creating the pidfile directory: %w", err)
 	}
 	return CheckDir(dir)

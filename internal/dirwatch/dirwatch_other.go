@@ -1,0 +1,10 @@
+//go:build !linux
+
+package dirwatch
+
+// Watch watches names in dir. Without inotify it ticks every Interval.
+func Watch(dir string, names ...string) *Watcher {
+	w := newWatcher()
+	go w.tick()
+	return w
+}
