@@ -44,6 +44,10 @@ func superviseChild(s Service) int {
 // and SIGINT cancel its context, the reload signal calls Reload.
 func runDaemonRole(s Service) int {
 	os.Unsetenv(roleEnv)
+	// As for any daemon lsbinit starts, a write to a log pipe nobody
+	// reads (its supervisor was killed) fails with EPIPE rather than
+	// killing the program; Go would otherwise die of SIGPIPE on fd 1 and 2.
+	signal.Ignore(unix.SIGPIPE)
 	ctx, stop := signal.NotifyContext(context.Background(), unix.SIGTERM, unix.SIGINT)
 	defer stop()
 	sig := s.ReloadSignal

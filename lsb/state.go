@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/lsbinit/lsbinit/internal/proc"
 	"github.com/lsbinit/lsbinit/pidfile"
@@ -145,6 +146,8 @@ type instance struct {
 	pid   int       // the daemon's PID (kRunning, kStale when readable)
 	state *runState // the sidecar, when trusted
 	err   error     // kUnknown: why
+	// locked: a live supervisor holds the pidfile of a dead daemon.
+	locked bool
 }
 
 // supervised reports whether a live supervisor owns the daemon.
@@ -157,9 +160,34 @@ func (in instance) stopping() bool {
 	return in.supervised() && in.state.Phase == phaseStopping
 }
 
+// settleWait bounds how long probe waits for a live supervisor to record
+// how its daemon ended.
+const settleWait = time.Second
+
 // probe inspects the pidfile and the sidecar. It never creates, changes or
-// removes anything.
+// removes anything. When the daemon is gone but its supervisor, still
+// holding the pidfile, has not yet recorded whether it was stopped, died
+// or is to be restarted, probe waits a moment for that record.
 func (c *config) probe() instance {
+	deadline := time.Now().Add(settleWait)
+	for {
+		in, settled := c.probeOnce()
+		if settled || time.Now().After(deadline) {
+			return in
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+func (c *config) probeOnce() (instance, bool) {
+	in := c.look()
+	if in.kind == kStale && in.state != nil && in.state.Phase != phaseExited && in.locked {
+		return in, false
+	}
+	return in, true
+}
+
+func (c *config) look() instance {
 	p, err := c.inspect()
 	if err != nil {
 		return instance{kind: kUnknown, err: fmt.Errorf("PIDFILE %w", err)}
@@ -187,7 +215,7 @@ func (c *config) probe() instance {
 			if st.Phase == phaseStopping {
 				return instance{kind: kStopped, state: st}
 			}
-			return instance{kind: kStale, pid: p.PID, state: st}
+			return instance{kind: kStale, pid: p.PID, state: st, locked: true}
 		}
 		return instance{kind: kRunning, pid: p.PID, state: st}
 	}

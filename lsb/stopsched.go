@@ -22,9 +22,13 @@ func (sv *supervisor) stopDaemon() {
 }
 
 // signal sends one step's signal: KILL to the whole process group. The
-// first one is recorded in the sidecar after it is sent, off the path that
-// makes stop fast.
+// sidecar says "stopping" before the first one is sent, so that a daemon
+// gone a moment later is never taken for one that died by itself.
 func (sv *supervisor) signal(sig unix.Signal) {
+	if sv.state.Phase != phaseStopping {
+		sv.state.Phase = phaseStopping
+		writeState(sv.c.stateFile(), &sv.state)
+	}
 	switch {
 	case sv.dead:
 	case sig == unix.SIGKILL:
@@ -33,10 +37,6 @@ func (sv *supervisor) signal(sig unix.Signal) {
 		proc.Signal(sv.pid, sig)
 		// A stopped daemon acts on nothing until it is continued.
 		proc.Signal(sv.pid, unix.SIGCONT)
-	}
-	if sv.state.Phase != phaseStopping {
-		sv.state.Phase = phaseStopping
-		writeState(sv.c.stateFile(), &sv.state)
 	}
 }
 

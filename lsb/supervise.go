@@ -58,10 +58,12 @@ func newSupervisor(c *config) *supervisor {
 	// caught here and acted on or forwarded.
 	signal.Notify(sv.sigs, unix.SIGTERM, unix.SIGINT, unix.SIGHUP, unix.SIGUSR1,
 		unix.SIGUSR2, unix.SIGQUIT, unix.SIGWINCH, c.ReloadSignal)
-	// A start that went away must not kill us when we write our verdict
-	// to its closed pipe. A handler, unlike SIG_IGN, is not inherited by
-	// the daemon across exec.
-	signal.Notify(make(chan os.Signal, 1), unix.SIGPIPE)
+	// SIGPIPE is ignored, here and (SIG_IGN is inherited across exec) in
+	// the daemon, as systemd does by default (IgnoreSIGPIPE=yes): a start
+	// that went away must not kill us when we write our verdict to its
+	// closed pipe, and a daemon whose supervisor was killed must not die
+	// of its next log line. It gets EPIPE instead.
+	signal.Ignore(unix.SIGPIPE)
 	sv.becomeSubreaper()
 	// Our own files (pidfile, its directory, the log) get their documented
 	// modes whatever umask the caller had; the daemon gets UMASK.
@@ -140,6 +142,7 @@ func (sv *supervisor) acquire() error {
 func (sv *supervisor) loop() int {
 	sv.watchFiles()
 	defer sv.unwatchFiles()
+	sv.repairFiles() // what changed before the watch began
 	for {
 		select {
 		case <-sv.watched():
