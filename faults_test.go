@@ -248,8 +248,11 @@ func waitGone(t *testing.T, pid int) {
 // change them; start never starts a second daemon meanwhile.
 func TestFilesRepaired(t *testing.T) {
 	edits := map[string]func(dir string){
-		"rm-pidfile":      func(dir string) { os.Remove(filepath.Join(dir, "svc.pid")) },
-		"rm-all":          func(dir string) { os.Remove(filepath.Join(dir, "svc.pid")); os.Remove(filepath.Join(dir, "svc.pid.lsbinit")) },
+		"rm-pidfile": func(dir string) { os.Remove(filepath.Join(dir, "svc.pid")) },
+		"rm-all": func(dir string) {
+			os.Remove(filepath.Join(dir, "svc.pid"))
+			os.Remove(filepath.Join(dir, "svc.pid.lsbinit"))
+		},
 		"rm-sidecar":      func(dir string) { os.Remove(filepath.Join(dir, "svc.pid.lsbinit")) },
 		"garbage-pidfile": func(dir string) { os.WriteFile(filepath.Join(dir, "svc.pid"), []byte("1\n"), 0o644) },
 		"garbage-sidecar": func(dir string) { os.WriteFile(filepath.Join(dir, "svc.pid.lsbinit"), []byte("phase=exited\n"), 0o644) },
