@@ -104,12 +104,13 @@ var faultCases = []faultCase{
 		// ignored), a Go one that prints dies of it (the Go runtime's
 		// rule for fd 1 and 2). The test daemon prints every 100 ms.
 		time.Sleep(500 * time.Millisecond)
-		alive := syscall.Kill(st["daemon"], 0) == nil
+		before := alive(st["daemon"])
 		r := run(dir, with(cmd, "status")...)
+		after := alive(st["daemon"])
 		switch {
-		case alive && (r.code != 0 || !strings.Contains(r.stdout, "without its supervisor")):
+		case before && after && (r.code != 0 || !strings.Contains(r.stdout, "without its supervisor")):
 			t.Errorf("status of a daemon whose supervisor was killed: %s", r)
-		case !alive && r.code != 1:
+		case !before && r.code != 1:
 			t.Errorf("status of a daemon that died after its supervisor: %s, want 1", r)
 		}
 		if r := run(dir, with(cmd, "start")...); r.code != 0 {

@@ -181,8 +181,11 @@ func (c *config) probe() instance {
 
 func (c *config) probeOnce() (instance, bool) {
 	in := c.look()
-	if in.kind == kStale && in.state != nil && in.state.Phase != phaseExited && in.locked {
-		return in, false
+	switch {
+	case in.kind == kStale && in.state != nil && in.state.Phase != phaseExited && in.locked:
+		return in, false // the daemon ended; how is not recorded yet
+	case in.kind == kStarting && in.state == nil:
+		return in, false // a supervisor records itself, or removes its files
 	}
 	return in, true
 }

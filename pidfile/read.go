@@ -73,6 +73,11 @@ func Inspect(path string) (Probe, error) {
 	switch err := unix.Flock(int(r.Fd()), unix.LOCK_SH|unix.LOCK_NB); {
 	case err == nil:
 		unix.Flock(int(r.Fd()), unix.LOCK_UN)
+		// An owner removes the file before it lets it go: an unlocked
+		// file that is no longer at the path was removed meanwhile.
+		if cur, err := os.Lstat(path); err != nil || !os.SameFile(cur, info) {
+			return Inspect(path)
+		}
 	case errors.Is(err, unix.EWOULDBLOCK):
 		p.State = Locked
 	default:
