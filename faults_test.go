@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -74,7 +75,7 @@ type faultCase struct {
 
 var faultCases = []faultCase{
 	{"start-client-while-starting", true, false, func(t *testing.T, dir string, cmd []string) {
-		c := startBackground(t, dir, with(cmd, "start"))
+		c := startBackground(t, dir, with(cmd, "start"), nil)
 		waitPhase(t, dir, "starting")
 		c.Process.Signal(syscall.SIGKILL)
 		c.Wait()
@@ -85,7 +86,7 @@ var faultCases = []faultCase{
 		checkOneDaemon(t, dir, "after the first start's caller was killed")
 	}},
 	{"supervisor-while-starting", true, false, func(t *testing.T, dir string, cmd []string) {
-		c := startBackground(t, dir, with(cmd, "start"))
+		c := startBackground(t, dir, with(cmd, "start"), nil)
 		st := waitPhase(t, dir, "starting")
 		syscall.Kill(st["supervisor"], syscall.SIGKILL)
 		if err := c.Wait(); err == nil {
@@ -123,7 +124,7 @@ var faultCases = []faultCase{
 			t.Fatalf("start: %s", r)
 		}
 		st := waitPhase(t, dir, "ready")
-		c := startBackground(t, dir, with(cmd, "stop"))
+		c := startBackground(t, dir, with(cmd, "stop"), nil)
 		waitPhase(t, dir, "stopping")
 		syscall.Kill(st["supervisor"], syscall.SIGKILL)
 		// stop carries on with the daemon itself.
@@ -138,7 +139,7 @@ var faultCases = []faultCase{
 		if r := run(dir, with(cmd, "start")...); r.code != 0 {
 			t.Fatalf("start: %s", r)
 		}
-		c := startBackground(t, dir, with(cmd, "stop"))
+		c := startBackground(t, dir, with(cmd, "stop"), nil)
 		waitPhase(t, dir, "stopping")
 		c.Process.Signal(syscall.SIGKILL)
 		c.Wait()
@@ -189,10 +190,12 @@ func afterFault(t *testing.T, dir string, cmd []string) {
 	stopAndCheck(t, dir, cmd)
 }
 
-func startBackground(t *testing.T, dir string, args []string) *exec.Cmd {
+// startBackground starts args in dir; its stderr goes to stderr, if not nil.
+func startBackground(t *testing.T, dir string, args []string, stderr io.Writer) *exec.Cmd {
 	t.Helper()
 	c := exec.Command(args[0], args[1:]...)
 	c.Dir = dir
+	c.Stderr = stderr
 	c.Env = append(os.Environ(), "WORK="+dir)
 	c.WaitDelay = 10 * time.Second
 	if err := c.Start(); err != nil {
@@ -324,6 +327,42 @@ START_TIMEOUT=120s
 			if _, err := os.Stat(filepath.Join(dir, "svc.pid")); err == nil {
 				t.Error("pidfile left behind")
 			}
+		})
+	}
+}
+
+// A stop while a start still waits for readiness (here one that never
+// comes, with START_TIMEOUT two minutes): stop exits 0 once it has cut
+// the start short, the start exits 1 saying so, and nothing is left.
+func TestStopCutsStartShort(t *testing.T) {
+	for _, mode := range []string{"generic", "library"} {
+		t.Run(mode, func(t *testing.T) {
+			t.Parallel()
+			dir := testDir(t)
+			var cmd []string
+			if mode == "library" {
+				cmd = append([]string{"lsbdaemon", "-ready", "tcp:127.0.0.1:1", "-start-timeout", "2m"}, libraryCmd(dir)[1:]...)
+			} else {
+				conf := filepath.Join(dir, "svc.conf")
+				writeFile(t, conf, fmt.Sprintf("DAEMON=%s\nDAEMON_ARGS=\"-tag %s -every 100ms\"\nPIDFILE=%s/svc.pid\nLOGFILE=%s/svc.log\nREADY=tcp:127.0.0.1:1\nSTART_TIMEOUT=2m\n",
+					filepath.Join(binDir, "testdaemon"), dir, dir, dir))
+				cmd = []string{"lsbinit", "-c", conf}
+			}
+			began := time.Now()
+			var stderr strings.Builder
+			c := startBackground(t, dir, with(cmd, "start"), &stderr)
+			waitPhase(t, dir, "starting")
+			if r := run(dir, with(cmd, "stop")...); r.code != 0 {
+				t.Errorf("stop during the start: %s", r)
+			}
+			err := c.Wait()
+			if took := time.Since(began); took > time.Minute {
+				t.Errorf("start returned after %v: it waited for START_TIMEOUT", took)
+			}
+			if err == nil || !strings.Contains(stderr.String(), "stopped while starting") {
+				t.Errorf("the start that was cut short: %v, stderr:\n%s", err, stderr.String())
+			}
+			checkConsistent(t, dir, cmd, "after a stop cut a start short")
 		})
 	}
 }

@@ -27,6 +27,7 @@ func (r *runner) do(action string) int {
 		}
 		if l != nil {
 			defer l.Release()
+			defer r.followRecord()
 		}
 	}
 	switch action {
@@ -113,6 +114,7 @@ func (r *runner) start() error {
 			if err := r.checkConfig(); err != nil {
 				return err
 			}
+			c.writeRecord()
 			code, err := r.spawn()
 			if code != verdictBusy {
 				return err

@@ -113,6 +113,13 @@ type Service struct {
 
 	// Stdout and Stderr receive messages; default os.Stdout and os.Stderr.
 	Stdout, Stderr io.Writer
+
+	// Source names the file the Service was read from, if any (the
+	// lsbinit binary sets it to the config file). When set, start records
+	// the running instance under it, so that stop, status and restart
+	// still find that instance after the file is broken, removed or
+	// changed to name another pidfile: see Recorded.
+	Source string
 }
 
 // Header is the LSB init-script comment header (LSB Core, "Comment

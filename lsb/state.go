@@ -8,7 +8,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -52,24 +51,7 @@ func (s *runState) encode() []byte {
 // writeState replaces the sidecar atomically (a new file renamed over the
 // old one, created exclusively, so a planted symlink is never followed).
 func writeState(path string, s *runState) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(s.encode())
-	if err == nil {
-		err = f.Chmod(0o644)
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
-	if err != nil {
-		os.Remove(f.Name())
-	}
-	return err
+	return writeAtomic(path, s.encode())
 }
 
 // readState reads the sidecar; a missing, foreign or malformed file yields

@@ -121,9 +121,15 @@ func Main(argv []string, version string, getenv func(string) string, stdout, std
 		return lsb.Invoke(lsb.Service{Name: inv.Name, Version: "(" + Name + " " + version + ")", Stdout: stdout, Stderr: stderr}, inv.Action)
 	}
 	cfg, err := config.Load(config.Options{Name: inv.Name, File: inv.File, Getenv: getenv, UID: os.Geteuid()})
+	source := sourceOf(inv)
 	if err != nil {
 		for _, line := range strings.Split(err.Error(), "\n") {
 			fmt.Fprintf(stderr, "%s: %s\n", inv.Name, line)
+		}
+		if rec, ok := recordedRunning(source, nil); ok && action != "check" {
+			if code, done := actOnRecorded(rec, nil, action, inv.Action, stdout, stderr); done {
+				return code
+			}
 		}
 		if !usableDespite(action, cfg, err) {
 			if action == "status" {
@@ -143,6 +149,12 @@ func Main(argv []string, version string, getenv func(string) string, stdout, std
 		return configErrorCode(action, err)
 	}
 	svc.Version, svc.Stdout, svc.Stderr = "("+Name+" "+version+")", stdout, stderr
+	svc.Source = source
+	if rec, ok := recordedRunning(source, &svc); ok && action != "check" && action != "header" && action != "run" {
+		if code, done := actOnRecorded(rec, &svc, action, inv.Action, stdout, stderr); done {
+			return code
+		}
+	}
 	return lsb.Invoke(svc, inv.Action)
 }
 

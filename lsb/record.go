@@ -1,0 +1,179 @@
+package lsb
+
+import (
+	"bufio"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+
+	"github.com/lsbinit/lsbinit/internal/paths"
+	"github.com/lsbinit/lsbinit/internal/schedule"
+	"github.com/lsbinit/lsbinit/pidfile"
+	"golang.org/x/sys/unix"
+)
+
+// The instance record keeps, for a Service read from a file (Source),
+// what finds and stops the instance that was started from it: the
+// pidfile, the program, the stop schedule. It lives in a directory of
+// the user's own (/run/lsbinit as root), named after the source file, so
+// a broken, removed or edited source cannot lose the running instance.
+
+// recordPath is where the record of source lives.
+func recordPath(source string) string {
+	abs, err := filepath.Abs(source)
+	if err != nil {
+		abs = source
+	}
+	sum := sha256.Sum256([]byte(abs))
+	dir := filepath.Join(filepath.Dir(paths.PidFile("x", os.Geteuid(), os.Getenv)), "lsbinit")
+	return filepath.Join(dir, hex.EncodeToString(sum[:8])+".instance")
+}
+
+// recordKeys are the keys of a record, in the config file's names.
+func (c *config) recordKeys() [][2]string {
+	byDaemon := "no"
+	if c.PidFileByDaemon {
+		byDaemon = "yes"
+	}
+	reload := "none"
+	if !c.NoReload {
+		reload = schedule.SignalName(c.ReloadSignal)
+	}
+	return [][2]string{{"SOURCE", c.Source}, {"NAME", c.Name}, {"DESC", c.Desc}, {"PIDFILE", c.PidFile},
+		{"PIDFILE_BY_DAEMON", byDaemon}, {"LOCKFILE", c.LockFile}, {"DAEMON", c.Path},
+		{"STOP_SCHEDULE", c.StopSchedule}, {"RELOAD_SIGNAL", reload}}
+}
+
+// writeRecord records the instance about to be started. Errors are
+// reported but do not stop the start: the record is a safety net.
+func (c *config) writeRecord() {
+	if c.Source == "" {
+		return
+	}
+	var b strings.Builder
+	for _, kv := range c.recordKeys() {
+		if strings.ContainsAny(kv[1], "\n\x00") {
+			return
+		}
+		fmt.Fprintf(&b, "%s=%s\n", kv[0], kv[1])
+	}
+	path := recordPath(c.Source)
+	if old, ok := readRecord(path); ok && sameRecord(old, c.recordKeys()) {
+		return
+	}
+	err := pidfile.EnsureDir(filepath.Dir(path))
+	if err == nil {
+		err = writeAtomic(path, []byte(b.String()))
+	}
+	if err != nil {
+		fmt.Fprintf(c.Stderr, "%s: warning: recording the instance: %v\n", c.Name, err)
+	}
+}
+
+func sameRecord(rec map[string]string, keys [][2]string) bool {
+	if len(rec) != len(keys) {
+		return false
+	}
+	for _, kv := range keys {
+		if v, ok := rec[kv[0]]; !ok || v != kv[1] {
+			return false
+		}
+	}
+	return true
+}
+
+// removeRecord forgets the instance once nothing runs from the pidfile it
+// names; a record of another pidfile (the source was changed since) stays.
+func (c *config) removeRecord() {
+	if c.Source == "" {
+		return
+	}
+	path := recordPath(c.Source)
+	if rec, ok := readRecord(path); ok && rec["PIDFILE"] == c.PidFile {
+		os.Remove(path)
+	}
+}
+
+// followRecord makes the record follow the truth at the end of an action:
+// kept while an instance runs (or is dead with its pidfile, which stop
+// must still find), gone once nothing is left.
+func (r *runner) followRecord() {
+	switch r.c.probe().kind {
+	case kRunning, kStarting:
+		r.c.writeRecord()
+	case kStopped:
+		r.c.removeRecord()
+	}
+}
+
+// Recorded returns the Service of the instance started from source, as
+// far as stop, status and reload need it, when there is a record of one.
+// It says nothing of whether that instance still runs.
+func Recorded(source string) (Service, bool) {
+	rec, ok := readRecord(recordPath(source))
+	if !ok || rec["NAME"] == "" || !filepath.IsAbs(rec["PIDFILE"]) || !filepath.IsAbs(rec["DAEMON"]) {
+		return Service{}, false
+	}
+	s := Service{Name: rec["NAME"], Desc: rec["DESC"], PidFile: rec["PIDFILE"], LockFile: rec["LOCKFILE"],
+		Path: rec["DAEMON"], StopSchedule: rec["STOP_SCHEDULE"], PidFileByDaemon: rec["PIDFILE_BY_DAEMON"] == "yes",
+		LogFile: "none", Source: source}
+	if sig, err := schedule.ParseSignal(rec["RELOAD_SIGNAL"]); err == nil {
+		s.ReloadSignal = sig
+	} else {
+		s.NoReload = true
+	}
+	return s, true
+}
+
+// readRecord reads a record, trusting only a regular file of ours that
+// others cannot write.
+func readRecord(path string) (map[string]string, bool) {
+	f, err := os.OpenFile(path, os.O_RDONLY|unix.O_NOFOLLOW|unix.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, false
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil || !info.Mode().IsRegular() || info.Mode().Perm()&0o022 != 0 {
+		return nil, false
+	}
+	if st, ok := info.Sys().(*syscall.Stat_t); ok && int(st.Uid) != os.Geteuid() && st.Uid != 0 {
+		return nil, false
+	}
+	rec := map[string]string{}
+	sc := bufio.NewScanner(io.LimitReader(f, 16<<10))
+	for sc.Scan() {
+		if k, v, ok := strings.Cut(sc.Text(), "="); ok {
+			rec[k] = v
+		}
+	}
+	return rec, true
+}
+
+// writeAtomic replaces path with data (mode 0644): a new file, created
+// exclusively so a planted symlink is never followed, renamed over it.
+func writeAtomic(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Chmod(0o644)
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+	}
+	return err
+}
