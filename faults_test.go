@@ -252,29 +252,35 @@ func waitGone(t *testing.T, pid int) {
 // change them; start never starts a second daemon meanwhile.
 func TestFilesRepaired(t *testing.T) {
 	edits := map[string]func(dir string){
-		"rm-pidfile": func(dir string) { os.Remove(filepath.Join(dir, "svc.pid")) },
+		"rm-pidfile": func(dir string) { os.Remove(filepath.Join(dir, "run", "svc.pid")) },
 		"rm-all": func(dir string) {
-			os.Remove(filepath.Join(dir, "svc.pid"))
-			os.Remove(filepath.Join(dir, "svc.pid.lsbinit"))
+			os.Remove(filepath.Join(dir, "run", "svc.pid"))
+			os.Remove(filepath.Join(dir, "run", "svc.pid.lsbinit"))
 		},
-		"rm-sidecar":      func(dir string) { os.Remove(filepath.Join(dir, "svc.pid.lsbinit")) },
-		"garbage-pidfile": func(dir string) { os.WriteFile(filepath.Join(dir, "svc.pid"), []byte("1\n"), 0o644) },
-		"garbage-sidecar": func(dir string) { os.WriteFile(filepath.Join(dir, "svc.pid.lsbinit"), []byte("phase=exited\n"), 0o644) },
+		"rm-sidecar":      func(dir string) { os.Remove(filepath.Join(dir, "run", "svc.pid.lsbinit")) },
+		"garbage-pidfile": func(dir string) { os.WriteFile(filepath.Join(dir, "run", "svc.pid"), []byte("1\n"), 0o644) },
+		"garbage-sidecar": func(dir string) {
+			os.WriteFile(filepath.Join(dir, "run", "svc.pid.lsbinit"), []byte("phase=exited\n"), 0o644)
+		},
 		"new-pidfile": func(dir string) {
-			os.Remove(filepath.Join(dir, "svc.pid"))
-			os.WriteFile(filepath.Join(dir, "svc.pid"), []byte("12345\n"), 0o644)
+			os.Remove(filepath.Join(dir, "run", "svc.pid"))
+			os.WriteFile(filepath.Join(dir, "run", "svc.pid"), []byte("12345\n"), 0o644)
 		},
-		"chmod-pidfile": func(dir string) { os.Chmod(filepath.Join(dir, "svc.pid"), 0o666) },
+		"chmod-pidfile": func(dir string) { os.Chmod(filepath.Join(dir, "run", "svc.pid"), 0o666) },
+		"rm-directory":  func(dir string) { os.RemoveAll(filepath.Join(dir, "run")) },
 	}
 	for name, edit := range edits {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			dir := testDir(t)
-			cmd := genericCmd(t, dir)
+			conf := filepath.Join(dir, "svc.conf")
+			writeFile(t, conf, fmt.Sprintf("DAEMON=%s\nDAEMON_ARGS=\"-tag %s -every 100ms\"\nPIDFILE=%s/run/svc.pid\nLOGFILE=%s/svc.log\n",
+				filepath.Join(binDir, "testdaemon"), dir, dir, dir))
+			cmd := []string{"lsbinit", "-c", conf}
 			if r := run(dir, with(cmd, "start")...); r.code != 0 {
 				t.Fatalf("start: %s", r)
 			}
-			st := waitPhase(t, dir, "ready")
+			st := waitPhase(t, filepath.Join(dir, "run"), "ready")
 			edit(dir)
 			want := fmt.Sprintf("svc is running (pid %d)\n", st["daemon"])
 			var r result
@@ -286,14 +292,21 @@ func TestFilesRepaired(t *testing.T) {
 			if r.code != 0 || r.stdout != want {
 				t.Fatalf("status never recovered: %s", r)
 			}
-			if info, err := os.Stat(filepath.Join(dir, "svc.pid")); err != nil || info.Mode().Perm() != 0o644 {
+			if info, err := os.Stat(filepath.Join(dir, "run", "svc.pid")); err != nil || info.Mode().Perm() != 0o644 {
 				t.Errorf("pidfile after repair: %v %v", info, err)
 			}
 			if r := run(dir, with(cmd, "start")...); r.code != 0 || !strings.Contains(r.stdout, "already running") {
 				t.Errorf("start after repair: %s", r)
 			}
-			checkOneDaemon(t, dir, "after the repair")
-			stopAndCheck(t, dir, cmd)
+			if pid, err := readPidFile(filepath.Join(dir, "run", "svc.pid")); err != nil || pid != st["daemon"] {
+				t.Errorf("pidfile after repair: %d, %v; want %d", pid, err, st["daemon"])
+			}
+			if got := daemons(dir); len(got) != 1 {
+				t.Errorf("daemons after the repair: %v, want one", got)
+			}
+			if r := run(dir, with(cmd, "stop")...); r.code != 0 || len(daemons(dir)) != 0 {
+				t.Errorf("stop after repair: %s", r)
+			}
 		})
 	}
 }
