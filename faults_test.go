@@ -94,10 +94,7 @@ var faultCases = []faultCase{
 		}
 	}},
 	{"supervisor-while-running", false, false, func(t *testing.T, dir string, cmd []string) {
-		if r := run(dir, with(cmd, "start")...); r.code != 0 {
-			t.Fatalf("start: %s", r)
-		}
-		st := waitPhase(t, dir, "ready")
+		st := mustStart(t, dir, cmd)
 		syscall.Kill(st["supervisor"], syscall.SIGKILL)
 		waitGone(t, st["supervisor"])
 		// The daemon outlives its supervisor, but its next log line goes
@@ -120,10 +117,7 @@ var faultCases = []faultCase{
 		checkOneDaemon(t, dir, "after start")
 	}},
 	{"supervisor-while-stopping", false, true, func(t *testing.T, dir string, cmd []string) {
-		if r := run(dir, with(cmd, "start")...); r.code != 0 {
-			t.Fatalf("start: %s", r)
-		}
-		st := waitPhase(t, dir, "ready")
+		st := mustStart(t, dir, cmd)
 		c := startBackground(t, dir, with(cmd, "stop"), nil)
 		waitPhase(t, dir, "stopping")
 		syscall.Kill(st["supervisor"], syscall.SIGKILL)
@@ -153,16 +147,22 @@ var faultCases = []faultCase{
 		checkOneDaemon(t, dir, "after start followed an orphaned stop")
 	}},
 	{"daemon", false, false, func(t *testing.T, dir string, cmd []string) {
-		if r := run(dir, with(cmd, "start")...); r.code != 0 {
-			t.Fatalf("start: %s", r)
-		}
-		st := waitPhase(t, dir, "ready")
+		st := mustStart(t, dir, cmd)
 		syscall.Kill(st["daemon"], syscall.SIGKILL)
 		waitPhase(t, dir, "exited")
 		if r := run(dir, with(cmd, "status")...); r.code != 1 {
 			t.Errorf("status after the daemon was killed: %s, want 1", r)
 		}
 	}},
+}
+
+// mustStart starts the service and returns its sidecar once it is ready.
+func mustStart(t *testing.T, dir string, cmd []string) map[string]int {
+	t.Helper()
+	if r := run(dir, with(cmd, "start")...); r.code != 0 {
+		t.Fatalf("start: %s", r)
+	}
+	return waitPhase(t, dir, "ready")
 }
 
 // afterFault checks what must hold after any fault: stop leaves no

@@ -212,6 +212,7 @@ func setupScript(env *testscript.Env, limit time.Duration) error {
 	env.Defer(func() {
 		watchdog.Stop()
 		killMentioning(work)
+		forgetRecords(work)
 		t := env.T()
 		if timedOut.Load() {
 			t.Log("script ran longer than", limit, "and its processes were killed:",

@@ -152,6 +152,22 @@ func killMentioning(dir string) {
 	}
 }
 
+// forgetRecords removes the instance records (see lsb.Recorded) of the
+// configs under dir: a test kills what it started, and a killed service
+// is never stopped, which is what removes its record.
+func forgetRecords(dir string) {
+	var files []string
+	for _, pattern := range []string{"/run/lsbinit/*.instance", "/tmp/lsbinit-*/lsbinit/*.instance"} {
+		m, _ := filepath.Glob(pattern)
+		files = append(files, m...)
+	}
+	for _, f := range files {
+		if data, err := os.ReadFile(f); err == nil && bytes.Contains(data, []byte("SOURCE="+dir+"/")) {
+			os.Remove(f)
+		}
+	}
+}
+
 func hasEnv(pid int, kv string) bool {
 	for _, e := range nulList(pid, "environ") {
 		if e == kv {

@@ -27,8 +27,8 @@ func (r *runner) do(action string) int {
 		}
 		if l != nil {
 			defer l.Release()
-			defer r.followRecord()
 		}
+		defer r.followRecord()
 	}
 	switch action {
 	case "status":

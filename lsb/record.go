@@ -9,12 +9,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 
 	"github.com/lsbinit/lsbinit/internal/paths"
 	"github.com/lsbinit/lsbinit/internal/schedule"
 	"github.com/lsbinit/lsbinit/pidfile"
-	"golang.org/x/sys/unix"
 )
 
 // The instance record keeps, for a Service read from a file (Source),
@@ -66,7 +64,11 @@ func (c *config) writeRecord() {
 	if old, ok := readRecord(path); ok && sameRecord(old, c.recordKeys()) {
 		return
 	}
-	err := pidfile.EnsureDir(filepath.Dir(path))
+	dir := filepath.Dir(path)
+	err := pidfile.EnsureDir(filepath.Dir(dir))
+	if err == nil {
+		err = pidfile.EnsureDir(dir)
+	}
 	if err == nil {
 		err = writeAtomic(path, []byte(b.String()))
 	}
@@ -111,6 +113,10 @@ func (r *runner) followRecord() {
 	}
 }
 
+// ForgetRecorded removes the record of the instance started from source,
+// for a caller that has made sure nothing runs from it any more.
+func ForgetRecorded(source string) { os.Remove(recordPath(source)) }
+
 // Recorded returns the Service of the instance started from source, as
 // far as stop, status and reload need it, when there is a record of one.
 // It says nothing of whether that instance still runs.
@@ -133,18 +139,11 @@ func Recorded(source string) (Service, bool) {
 // readRecord reads a record, trusting only a regular file of ours that
 // others cannot write.
 func readRecord(path string) (map[string]string, bool) {
-	f, err := os.OpenFile(path, os.O_RDONLY|unix.O_NOFOLLOW|unix.O_NONBLOCK, 0)
+	f, err := openTrusted(path)
 	if err != nil {
 		return nil, false
 	}
 	defer f.Close()
-	info, err := f.Stat()
-	if err != nil || !info.Mode().IsRegular() || info.Mode().Perm()&0o022 != 0 {
-		return nil, false
-	}
-	if st, ok := info.Sys().(*syscall.Stat_t); ok && int(st.Uid) != os.Geteuid() && st.Uid != 0 {
-		return nil, false
-	}
 	rec := map[string]string{}
 	sc := bufio.NewScanner(io.LimitReader(f, 16<<10))
 	for sc.Scan() {

@@ -57,20 +57,11 @@ func writeState(path string, s *runState) error {
 // readState reads the sidecar; a missing, foreign or malformed file yields
 // an error and is never trusted.
 func readState(path string) (*runState, error) {
-	f, err := os.OpenFile(path, os.O_RDONLY|unix.O_NOFOLLOW|unix.O_NONBLOCK, 0)
+	f, err := openTrusted(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if st, ok := info.Sys().(*syscall.Stat_t); ok {
-		if !info.Mode().IsRegular() || (int(st.Uid) != os.Geteuid() && st.Uid != 0) || info.Mode().Perm()&0o022 != 0 {
-			return nil, fmt.Errorf("%s: not a trustworthy state file", path)
-		}
-	}
 	s := &runState{}
 	sc := bufio.NewScanner(io.LimitReader(f, 4096))
 	for sc.Scan() {
@@ -94,6 +85,34 @@ func readState(path string) (*runState, error) {
 		return nil, fmt.Errorf("%s: malformed state file", path)
 	}
 	return s, nil
+}
+
+// openTrusted opens one of lsbinit's own small files for reading, without
+// following a symlink, and only if it is a regular file owned by us (or
+// root) that nobody else can write.
+func openTrusted(path string) (*os.File, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|unix.O_NOFOLLOW|unix.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, err
+	}
+	info, err := f.Stat()
+	if err == nil && !trustworthy(info) {
+		err = fmt.Errorf("%s: not a trustworthy file", path)
+	}
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
+}
+
+// trustworthy: a regular file of ours or root's that others cannot write.
+func trustworthy(info os.FileInfo) bool {
+	if !info.Mode().IsRegular() || info.Mode().Perm()&0o022 != 0 {
+		return false
+	}
+	st, ok := info.Sys().(*syscall.Stat_t)
+	return !ok || int(st.Uid) == os.Geteuid() || st.Uid == 0
 }
 
 // sameProcess reports whether pid is alive and still the process whose
