@@ -268,6 +268,10 @@ func TestFilesRepaired(t *testing.T) {
 		},
 		"chmod-pidfile": func(dir string) { os.Chmod(filepath.Join(dir, "run", "svc.pid"), 0o666) },
 		"rm-directory":  func(dir string) { os.RemoveAll(filepath.Join(dir, "run")) },
+		"symlink-pidfile": func(dir string) {
+			os.Remove(filepath.Join(dir, "run", "svc.pid"))
+			os.Symlink("/etc/passwd", filepath.Join(dir, "run", "svc.pid"))
+		},
 	}
 	for name, edit := range edits {
 		t.Run(name, func(t *testing.T) {

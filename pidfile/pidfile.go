@@ -162,6 +162,12 @@ func (f *File) Repair(pid int) (*File, error) {
 		r.Close()
 	}
 	nf, err := Acquire(f.path, 100*time.Millisecond)
+	if cur, lerr := os.Lstat(f.path); err != nil && lerr == nil && cur.Mode()&fs.ModeSymlink != 0 {
+		// A symlink planted at our path: remove the link itself (never
+		// what it points to) and take the path back.
+		os.Remove(f.path)
+		nf, err = Acquire(f.path, 100*time.Millisecond)
+	}
 	if err != nil {
 		return f, err
 	}
