@@ -4,9 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
 	"time"
 
 	"github.com/coreos/go-systemd/v22/daemon"
+	"github.com/lsbinit/lsbinit/internal/actionlock"
 	spawn "github.com/lsbinit/lsbinit/internal/daemon"
 )
 
@@ -14,7 +16,8 @@ import (
 type runner struct {
 	c       *config
 	p       *printer
-	checked bool // the configuration check has passed
+	checked bool             // the configuration check has passed
+	lock    *actionlock.Lock // the action lock, when held
 }
 
 func (r *runner) do(action string) int {
@@ -26,6 +29,7 @@ func (r *runner) do(action string) int {
 			return r.report(verb, what, err)
 		}
 		if l != nil {
+			r.lock = l
 			defer l.Release()
 		}
 		defer r.followRecord()
@@ -155,7 +159,16 @@ func (r *runner) unknown(in instance) error {
 // spawn starts a supervisor in the background and relays its messages
 // until it gives its verdict.
 func (r *runner) spawn() (int, error) {
-	child, err := spawn.Spawn(os.Args, os.Environ())
+	env := os.Environ()
+	if r.lock != nil {
+		// The supervisor holds the action lock too until its verdict, so
+		// a start whose caller is killed still finishes before any other
+		// action begins.
+		fd, done := r.lock.Inherit()
+		defer done()
+		env = append(env, lockEnv+"="+strconv.Itoa(fd))
+	}
+	child, err := spawn.Spawn(os.Args, env)
 	if err != nil {
 		return ExitFailed, fail(ExitFailed, "%s: %v", r.c.Name, err)
 	}

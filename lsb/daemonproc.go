@@ -22,7 +22,9 @@ func (sv *supervisor) startDaemon() error {
 	}
 	sv.pid, sv.dead, sv.status, sv.since = cmd.Process.Pid, false, nil, time.Now()
 	sv.exited = sv.track(cmd)
-	return sv.record()
+	err = sv.record()
+	sv.openGate(err == nil)
+	return err
 }
 
 // spawnCommand starts the program in its own session with the configured
@@ -46,10 +48,15 @@ func (sv *supervisor) spawnCommand() (*exec.Cmd, error) {
 		w.Close()
 		return nil, err
 	}
-	err = cmd.Start()
+	gate, err := sv.addGate(cmd)
+	if err == nil {
+		err = cmd.Start()
+		gate.Close() // the daemon's end
+	}
 	w.Close()
 	if err != nil {
 		r.Close()
+		sv.openGate(false)
 		return nil, startError(sv.c, err)
 	}
 	copied := make(chan struct{})
@@ -87,13 +94,15 @@ func (sv *supervisor) record() error {
 	pid := sv.pid
 	sv.state.Daemon = pid
 	sv.state.DaemonStart, _ = proc.StartTime(pid)
-	if err := sv.pf.Write(pid); err != nil && !sv.c.PidFileByDaemon {
-		sv.kill()
-		return fmt.Errorf("writing the pidfile: %w", err)
-	}
+	// The sidecar first: it alone proves a daemon whose supervisor is
+	// killed before the pidfile is written (fsynced, it takes longer).
 	if err := writeState(sv.c.stateFile(), &sv.state); err != nil {
 		sv.kill()
 		return err
+	}
+	if err := sv.pf.Write(pid); err != nil && !sv.c.PidFileByDaemon {
+		sv.kill()
+		return fmt.Errorf("writing the pidfile: %w", err)
 	}
 	if sv.c.LockFile != "" {
 		if err := createLockFile(sv.c.LockFile); err != nil {

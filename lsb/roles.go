@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strconv"
 
+	"github.com/lsbinit/lsbinit/internal/actionlock"
 	"github.com/lsbinit/lsbinit/internal/daemon"
 	"github.com/lsbinit/lsbinit/internal/proc"
 	"golang.org/x/sys/unix"
@@ -20,11 +22,13 @@ func superviseChild(s Service) int {
 		daemon.Verdict(ExitFailed)
 		return ExitFailed
 	}
+	lock := adoptActionLock()
 	// Only what the daemon is given explicitly crosses the exec.
 	proc.CloseOnExecFrom(3)
 	c, err := s.resolve()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
+		lock.Close()
 		daemon.Verdict(ExitCodeOf(err))
 		return ExitCodeOf(err)
 	}
@@ -33,6 +37,7 @@ func superviseChild(s Service) int {
 	os.Chdir("/")
 	sv := newSupervisor(c)
 	code := sv.start()
+	lock.Close() // before the verdict: the caller lets go of it then
 	daemon.Verdict(code)
 	if code != ExitOK {
 		return code
@@ -40,10 +45,30 @@ func superviseChild(s Service) int {
 	return sv.loop()
 }
 
+// lockEnv passes the action lock's descriptor from start to the
+// supervisor it spawns.
+const lockEnv = "_LSBINIT_ACTIONLOCK"
+
+// adoptActionLock takes the action lock the start that spawned us passed
+// on, if any: held until the verdict, it keeps every other action out
+// while this start is under way, even when its caller was killed.
+func adoptActionLock() *actionlock.Adopted {
+	v := os.Getenv(lockEnv)
+	os.Unsetenv(lockEnv)
+	fd, err := strconv.Atoi(v)
+	if err != nil || fd < 3 {
+		return nil
+	}
+	return actionlock.Adopt(fd)
+}
+
 // runDaemonRole runs Service.Run in the re-executed Go program: SIGTERM
 // and SIGINT cancel its context, the reload signal calls Reload.
 func runDaemonRole(s Service) int {
 	os.Unsetenv(roleEnv)
+	if !passGate() {
+		return ExitFailed
+	}
 	// As for any daemon lsbinit starts, a write to a log pipe nobody
 	// reads (its supervisor was killed) fails with EPIPE rather than
 	// killing the program; Go would otherwise die of SIGPIPE on fd 1 and 2.

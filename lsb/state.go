@@ -225,10 +225,12 @@ func (c *config) look() instance {
 	}
 	// Unlocked: nobody owns the file. The daemon may still be alive if its
 	// supervisor was killed; believe that only if the sidecar proves it.
-	if p.BadContent == nil && st != nil && st.Phase != phaseExited && st.Daemon == p.PID && sameProcess(p.PID, st.DaemonStart, false) {
+	// The sidecar is written before the pidfile, so it alone may name
+	// the daemon of a supervisor killed in between.
+	if st != nil && st.Phase != phaseExited && st.Daemon > 1 && sameProcess(st.Daemon, st.DaemonStart, false) {
 		orphan := *st
 		orphan.Supervisor = 0
-		return instance{kind: kRunning, pid: p.PID, state: &orphan}
+		return instance{kind: kRunning, pid: st.Daemon, state: &orphan}
 	}
 	return instance{kind: kStale, pid: p.PID, state: st}
 }

@@ -45,6 +45,7 @@ type supervisor struct {
 	delay  time.Duration // the last respawn back-off
 	reaper *reaper       // Linux: reaps every child, adopted ones too
 
+	gate       *os.File          // the start gate's write end, while a Go daemon starts
 	watch      *dirwatch.Watcher // changes to the pidfile and sidecar, while running
 	watchedDir fs.FileInfo       // the directory watch watches
 

@@ -258,3 +258,31 @@ func Holding(path string) (h Holder, ok bool) {
 	}
 	return Holder{}, false
 }
+
+// Inherit lets a child process started while cmd runs hold the lock too:
+// the lock belongs to the open file, which the child then shares. It
+// returns the descriptor the child finds the lock on and a function that
+// makes the descriptor private again; call it once the child is started.
+// The lock is free only when both have closed it (see Adopt).
+func (l *Lock) Inherit() (fd int, done func()) {
+	fd = int(l.f.Fd())
+	unix.FcntlInt(uintptr(fd), unix.F_SETFD, 0)
+	return fd, func() { unix.FcntlInt(uintptr(fd), unix.F_SETFD, unix.FD_CLOEXEC) }
+}
+
+// Adopted is a lock inherited from the parent process (see Inherit).
+type Adopted struct{ f *os.File }
+
+// Adopt takes the lock inherited on descriptor fd.
+func Adopt(fd int) *Adopted {
+	unix.FcntlInt(uintptr(fd), unix.F_SETFD, unix.FD_CLOEXEC)
+	return &Adopted{f: os.NewFile(uintptr(fd), "action lock")}
+}
+
+// Close lets go of the inherited lock; it is free once the parent has let
+// go of it too. Close on a nil Adopted does nothing.
+func (a *Adopted) Close() {
+	if a != nil {
+		a.f.Close()
+	}
+}
