@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/lsbinit/lsbinit/internal/insecure"
 	"golang.org/x/sys/unix"
 )
 
@@ -16,7 +17,7 @@ import (
 var ErrSymlink = errors.New("it is a symbolic link, never followed")
 
 // ErrInsecure means root refused a log file others could have planted.
-var ErrInsecure = errors.New("refused as root")
+var ErrInsecure = insecure.Err
 
 // None is the LOGFILE value that sends the daemon's output to /dev/null.
 const None = "none"

@@ -40,7 +40,7 @@ func (sv *supervisor) startForking() error {
 		return err
 	}
 	sv.pid, sv.dead, sv.status, sv.since = pid, false, nil, time.Now()
-	sv.exited = sv.watchMain(pid, false)
+	sv.exited = sv.watchMain(pid)
 	return sv.record()
 }
 

@@ -24,6 +24,10 @@ func header(c *config) string {
 		}
 		return v
 	}
+	list := def
+	if h.Final {
+		list = func(v, _ string) string { return v }
+	}
 	var b strings.Builder
 	line := func(k, v string) {
 		if v != "" {
@@ -32,19 +36,19 @@ func header(c *config) string {
 	}
 	b.WriteString(marker("BEGIN") + "\n")
 	line("Provides", def(h.Provides, c.Name))
-	line("Required-Start", def(h.RequiredStart, "$remote_fs $syslog"))
-	line("Required-Stop", def(h.RequiredStop, "$remote_fs $syslog"))
+	line("Required-Start", list(h.RequiredStart, "$remote_fs $syslog"))
+	line("Required-Stop", list(h.RequiredStop, "$remote_fs $syslog"))
 	line("Should-Start", h.ShouldStart)
 	line("Should-Stop", h.ShouldStop)
-	line("Default-Start", def(h.DefaultStart, "2 3 4 5"))
-	line("Default-Stop", def(h.DefaultStop, "0 1 6"))
+	line("Default-Start", list(h.DefaultStart, "2 3 4 5"))
+	line("Default-Stop", list(h.DefaultStop, "0 1 6"))
 	line("Short-Description", def(h.ShortDescription, c.Desc))
 	line("Description", def(h.Description, c.Desc))
 	b.WriteString(marker("END") + "\n")
 	// Red Hat's chkconfig reads these; systemd-sysv-generator reads
 	// "pidfile:" only outside the LSB block (it then knows the main PID
 	// and does not need RemainAfterExit=yes).
-	fmt.Fprintf(&b, "# chkconfig: %s %02d %02d\n", chkconfigLevels(def(h.DefaultStart, "2 3 4 5")), 20, 80)
+	fmt.Fprintf(&b, "# chkconfig: %s %02d %02d\n", chkconfigLevels(list(h.DefaultStart, "2 3 4 5")), 20, 80)
 	fmt.Fprintf(&b, "# description: %s\n", oneLine(def(h.Description, c.Desc)))
 	fmt.Fprintf(&b, "# pidfile: %s\n", c.PidFile)
 	return b.String()

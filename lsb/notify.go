@@ -6,12 +6,11 @@ import (
 	"encoding/hex"
 	"net"
 	"os"
-	"strings"
 	"sync"
 )
 
 // notifySocket receives sd_notify(3) datagrams from the daemon: READY=1
-// makes it ready, STATUS= is kept for messages. Only the daemon and its
+// makes it ready; other messages are ignored. Only the daemon and its
 // descendants are listened to where the kernel tells the sender.
 type notifySocket struct {
 	conn  *net.UnixConn
@@ -19,9 +18,6 @@ type notifySocket struct {
 	path  string // a socket file to remove, or "" for an abstract socket
 	ready chan struct{}
 	once  sync.Once
-
-	mu     sync.Mutex
-	status string
 }
 
 // listenNotify opens the socket: abstract on Linux (nothing to clean up),
@@ -72,21 +68,9 @@ func (n *notifySocket) serve(accept func(pid int) bool) {
 }
 
 func (n *notifySocket) handle(line string) {
-	switch {
-	case line == "READY=1":
+	if line == "READY=1" {
 		n.once.Do(func() { close(n.ready) })
-	case strings.HasPrefix(line, "STATUS="):
-		n.mu.Lock()
-		n.status = strings.TrimPrefix(line, "STATUS=")
-		n.mu.Unlock()
 	}
-}
-
-// Status returns the last STATUS= the daemon sent.
-func (n *notifySocket) Status() string {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	return n.status
 }
 
 func (n *notifySocket) Close() {

@@ -84,7 +84,7 @@ func (r *reaper) exitOf(pid int) chan error {
 func (sv *supervisor) track(cmd *exec.Cmd) chan error { return sv.reaper.exitOf(cmd.Process.Pid) }
 
 // watchMain reports the end of a daemon that is our child (adopted or not).
-func (sv *supervisor) watchMain(pid int, _ bool) chan error { return sv.reaper.exitOf(pid) }
+func (sv *supervisor) watchMain(pid int) chan error { return sv.reaper.exitOf(pid) }
 
 // waitError turns a wait status into what exec.Cmd.Wait returns.
 func waitError(ws unix.WaitStatus) error {

@@ -22,9 +22,9 @@ func (sv *supervisor) track(cmd *exec.Cmd) chan error {
 	return ch
 }
 
-// watchMain reports the end of a daemon: the launcher's own wait when the
-// daemon is our child, else a handle's (its exit status is then unknown).
-func (sv *supervisor) watchMain(pid int, child bool) chan error {
+// watchMain reports the end of a daemon through a handle (its exit status
+// is then unknown).
+func (sv *supervisor) watchMain(pid int) chan error {
 	exited := make(chan error, 1)
 	go func() {
 		h, err := proc.Open(pid)

@@ -134,6 +134,12 @@ type Header struct {
 	DefaultStop      string // default "0 1 6"
 	ShortDescription string // default Desc
 	Description      string // default Desc
+
+	// Final says the dependency and runlevel lists are given as they are
+	// to be printed: an empty one declares none, rather than taking the
+	// default (the lsbinit binary sets it: its config already holds the
+	// defaults, and REQUIRED_START= there means "none").
+	Final bool
 }
 
 // config is a Service with defaults applied and values checked.
@@ -267,5 +273,3 @@ func unwrapPath(err error) error {
 	}
 	return err
 }
-
-func (c *config) String() string { return fmt.Sprintf("%s (%s)", c.Name, c.PidFile) }

@@ -9,8 +9,8 @@ import (
 	"runtime"
 	"time"
 
-	"github.com/lsbinit/lsbinit/internal/actionlock"
 	"github.com/lsbinit/lsbinit/internal/dirwatch"
+	"github.com/lsbinit/lsbinit/internal/insecure"
 	"github.com/lsbinit/lsbinit/internal/proc"
 	"github.com/lsbinit/lsbinit/logfile"
 	"github.com/lsbinit/lsbinit/pidfile"
@@ -262,7 +262,7 @@ func isStopSignal(sig os.Signal) bool { return sig == unix.SIGTERM || sig == uni
 
 // privilegeCode maps permission problems to 4 and anything else to def.
 func privilegeCode(err error, def int) int {
-	if errors.Is(err, fs.ErrPermission) || errors.Is(err, pidfile.ErrInsecure) || errors.Is(err, logfile.ErrSymlink) || errors.Is(err, logfile.ErrInsecure) || errors.Is(err, actionlock.ErrInsecure) {
+	if errors.Is(err, fs.ErrPermission) || errors.Is(err, insecure.Err) || errors.Is(err, logfile.ErrSymlink) {
 		return ExitNoPrivilege
 	}
 	return def

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gofrs/flock"
+	"github.com/lsbinit/lsbinit/internal/insecure"
 	"golang.org/x/sys/unix"
 )
 
@@ -22,7 +23,7 @@ var (
 	ErrInvalid = errors.New("pidfile does not hold a PID")
 	// ErrInsecure means the file or its directory could be changed by other
 	// users, so its content cannot be trusted by root.
-	ErrInsecure = errors.New("refused as root")
+	ErrInsecure = insecure.Err
 )
 
 // maxSize bounds how much of a pidfile is read: a PID and a newline never
@@ -84,9 +85,6 @@ func tryAcquire(path string) (*File, error) {
 	}
 	return &File{path: path, lock: lk, info: info}, nil
 }
-
-// Path returns the pidfile's path.
-func (f *File) Path() string { return f.path }
 
 // Write replaces the file's content with pid and a newline. It writes
 // before truncating, so a reader never sees an empty file between two PIDs.

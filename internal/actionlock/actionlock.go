@@ -24,6 +24,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/lsbinit/lsbinit/internal/insecure"
 	"golang.org/x/sys/unix"
 )
 
@@ -33,7 +34,7 @@ var (
 	ErrBusy = errors.New("another action on the service did not finish")
 	// ErrInsecure means the file at the lock's path is not one to trust:
 	// a symlink, a hard link, another user's or writable by others.
-	ErrInsecure = errors.New("refused")
+	ErrInsecure = insecure.Err
 )
 
 // Holder is what the process that holds the lock says about itself.

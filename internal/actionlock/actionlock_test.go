@@ -17,16 +17,24 @@ import (
 	"time"
 )
 
+// held is the lock of the holder process.
+var held *Lock
+
 // A re-executed test binary with LOCKHOLDER=path takes the lock, says so
 // on stdout and waits to be killed.
 func TestMain(m *testing.M) {
 	if path := os.Getenv("LOCKHOLDER"); path != "" {
-		if _, err := Acquire(path, "start", -1, nil); err != nil {
+		var err error
+		// Held in a package variable: a lock nothing refers to is closed
+		// by the file's finalizer, which would release it.
+		if held, err = Acquire(path, "start", -1, nil); err != nil {
 			fmt.Println(err)
 			os.Exit(1)
 		}
 		fmt.Println("locked")
-		select {}
+		for { // not select{}: with no other goroutine, that is a fatal deadlock
+			time.Sleep(time.Hour)
+		}
 	}
 	os.Exit(m.Run())
 }

@@ -1,15 +1,16 @@
 package config
 
 import (
-	"errors"
 	"strconv"
 	"strings"
+
+	"github.com/lsbinit/lsbinit/internal/insecure"
 )
 
 // ErrInsecure is wrapped by the errors of [Load] that refuse a config file
 // other users could write to: as root, the daemon would run a program the
 // file names, so whoever can edit the file would gain root.
-var ErrInsecure = errors.New("insecure config file")
+var ErrInsecure = insecure.Err
 
 // Error is one problem with the configuration: a file that cannot be read
 // or may not be trusted, a syntax error, a refused shell construct, or a

@@ -36,6 +36,7 @@ func ServiceOf(cfg *config.Config) (lsb.Service, error) {
 			DefaultStop:      cfg.Header.DefaultStop,
 			ShortDescription: cfg.Header.ShortDescription,
 			Description:      cfg.Header.Description,
+			Final:            true,
 		},
 	}
 	if cfg.Umask == 0 {
