@@ -2,6 +2,7 @@ package logfile
 
 import (
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -157,5 +158,21 @@ func TestFollowsRename(t *testing.T) {
 	cur, _ := os.ReadFile(path)
 	if string(old)+string(cur) != "1\n2\n3\n" || !strings.HasSuffix(string(cur), "3\n") {
 		t.Fatalf("renamed %q + new %q: want every line once, in order, the last in the new file", old, cur)
+	}
+}
+
+// A Go crash's "panic:" line leads the tail after its goroutine trace has
+// pushed it out of the last lines.
+func TestTailKeepsStickyLine(t *testing.T) {
+	tail := Tail{Lines: 3, Sticky: func(l string) bool { return strings.HasPrefix(l, "panic: ") }}
+	io.WriteString(&tail, "starting\npanic: boom\n\ngoroutine 1 [running]:\nmain.main()\n\t/x.go:3\n")
+	want := "panic: boom\n...\ngoroutine 1 [running]:\nmain.main()\n\t/x.go:3"
+	if got := tail.String(); got != want {
+		t.Fatalf("tail:\n%s\nwant:\n%s", got, want)
+	}
+	short := Tail{Lines: 3, Sticky: tail.Sticky}
+	io.WriteString(&short, "panic: boom\nline\n")
+	if got := short.String(); got != "panic: boom\nline" {
+		t.Fatalf("tail with the panic line still in it: %q", got)
 	}
 }

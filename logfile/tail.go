@@ -10,10 +10,17 @@ import (
 // most 1024 bytes each).
 type Tail struct {
 	Lines int
+	// Sticky, if set, picks lines worth keeping after they scroll out:
+	// the last one it picked leads String's result, followed by "...",
+	// when it is no longer among the last Lines lines (the "panic:" line
+	// of a Go crash, before its long goroutine trace).
+	Sticky func(line string) bool
 
-	mu      sync.Mutex
-	lines   []string
-	partial []byte
+	mu       sync.Mutex
+	lines    []string
+	partial  []byte
+	sticky   string
+	scrolled bool // sticky has left lines
 }
 
 // Write records p. It never fails.
@@ -48,8 +55,14 @@ func (t *Tail) push(line string) {
 	if n <= 0 {
 		n = 10
 	}
+	if t.Sticky != nil && t.Sticky(line) {
+		t.sticky, t.scrolled = line, false
+	}
 	t.lines = append(t.lines, line)
 	if len(t.lines) > n {
+		if t.sticky != "" && !t.scrolled && t.lines[0] == t.sticky {
+			t.scrolled = true
+		}
 		t.lines = t.lines[len(t.lines)-n:]
 	}
 }
@@ -61,6 +74,9 @@ func (t *Tail) String() string {
 	lines := t.lines
 	if len(t.partial) > 0 {
 		lines = append(lines[:len(lines):len(lines)], string(t.partial))
+	}
+	if t.scrolled {
+		lines = append([]string{t.sticky, "..."}, lines...)
 	}
 	return strings.Join(lines, "\n")
 }

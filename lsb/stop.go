@@ -13,10 +13,10 @@ import (
 )
 
 // StopGrace is how long stop may take beyond the stop schedule: the
-// supervisor stops the daemon's leftovers (TERM, then KILL, leftoverGrace
-// each) and removes its files. A supervisor wrapping lsbinit (see
+// supervisor stops the daemon's leftovers (TERM, then KILL two seconds
+// later) and removes its files. A supervisor wrapping lsbinit (see
 // `lsbinit unit`) must allow at least the schedule plus this.
-const StopGrace = 2*leftoverGrace + time.Second
+const StopGrace = 5 * time.Second
 
 // StartGrace is how long start may take beyond START_TIMEOUT, for the
 // supervisor to stop what did not become ready and to report.

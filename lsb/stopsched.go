@@ -1,6 +1,7 @@
 package lsb
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/lsbinit/lsbinit/internal/proc"
@@ -32,6 +33,9 @@ func (sv *supervisor) signal(sig unix.Signal) {
 	switch {
 	case sv.dead:
 	case sig == unix.SIGKILL:
+		// Say why a daemon ends without its own last words (a Go Run
+		// that ignores its cancelled context, say).
+		fmt.Fprintf(sv.log, "lsbinit: %s (pid %d) did not exit on the stop schedule's earlier signals; sending KILL\n", sv.c.Name, sv.pid)
 		sv.killGroup()
 	default:
 		proc.Signal(sv.pid, sig)

@@ -113,3 +113,11 @@ func (c *countingTarget) signal(sig unix.Signal) {
 		c.onHUP()
 	}
 }
+
+// StopGrace covers what the supervisor does after the schedule: a grace
+// for its leftovers' TERM and one for their KILL, and a second to spare.
+func TestStopGraceCoversLeftovers(t *testing.T) {
+	if need := 2*leftoverGrace + time.Second; StopGrace < need {
+		t.Fatalf("StopGrace %v < %v", StopGrace, need)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/lsbinit/lsbinit/internal/dirwatch"
@@ -55,6 +56,7 @@ type supervisor struct {
 func newSupervisor(c *config) *supervisor {
 	sv := &supervisor{c: c, sigs: make(chan os.Signal, 8)}
 	sv.tail.Lines = 10
+	sv.tail.Sticky = goCrash
 	// Stop signals, the reload signal and the usual daemon signals are
 	// caught here and acted on or forwarded.
 	signal.Notify(sv.sigs, unix.SIGTERM, unix.SIGINT, unix.SIGHUP, unix.SIGUSR1,
@@ -256,6 +258,11 @@ func (sv *supervisor) cleanup() {
 	}
 	sv.pf.Remove()
 	sv.pf = nil
+}
+
+// goCrash picks the line that starts a Go program's crash report.
+func goCrash(line string) bool {
+	return strings.HasPrefix(line, "panic: ") || strings.HasPrefix(line, "fatal error: ")
 }
 
 func isStopSignal(sig os.Signal) bool { return sig == unix.SIGTERM || sig == unix.SIGINT }

@@ -58,6 +58,9 @@ type Options struct {
 	// Exit, if >= 0, makes Run print Msg to stderr and return an
 	// *ExitError with this code at once, as a daemon that cannot start.
 	Exit int
+	// Panic, when set, makes the daemon panic with this message at start,
+	// a dozen calls deep, so its trace is longer than a ten-line tail.
+	Panic string
 	// Msg is what Exit prints.
 	Msg string
 	// HupFile, if set, receives a line "HUP" on each call of Hup.
@@ -99,6 +102,7 @@ func (o *Options) Flags(fs *flag.FlagSet) {
 	fs.DurationVar(&o.TermDelay, "term-delay", 0, "exit `DUR` after the stop request (SIGTERM)")
 	fs.BoolVar(&o.IgnoreTerm, "ignore-term", false, "ignore SIGTERM; only SIGKILL ends the daemon")
 	fs.IntVar(&o.Exit, "exit", -1, "print -msg to stderr and exit at once with `CODE`")
+	fs.StringVar(&o.Panic, "panic", "", "panic at start with `MESSAGE`, a dozen calls deep")
 	fs.StringVar(&o.Msg, "msg", "failing on purpose", "the message -exit prints")
 	fs.StringVar(&o.HupFile, "hup-file", "", "append a line HUP to `PATH` on each SIGHUP (reload)")
 	fs.StringVar(&o.WritePid, "write-pid", "", "write this process's PID to `PATH` at start")
@@ -164,6 +168,9 @@ func Run(ctx context.Context, o Options) error {
 		if err := writeAtomic(o.WritePid, strconv.Itoa(pid)+"\n"); err != nil {
 			return err
 		}
+	}
+	if o.Panic != "" {
+		panicDeep(12, o.Panic)
 	}
 	if o.Exit >= 0 {
 		fmt.Fprintln(stderr, o.Msg)
@@ -294,4 +301,12 @@ func writeAtomic(name, content string) error {
 		os.Remove(tmp.Name())
 	}
 	return err
+}
+
+// panicDeep panics with msg depth calls down.
+func panicDeep(depth int, msg string) {
+	if depth == 0 {
+		panic(msg)
+	}
+	panicDeep(depth-1, msg)
 }
