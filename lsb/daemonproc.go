@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/lsbinit/lsbinit/internal/proc"
+	"github.com/lsbinit/lsbinit/internal/runstate"
 	"github.com/lsbinit/lsbinit/logfile"
 	"golang.org/x/sys/unix"
 )
@@ -96,7 +97,7 @@ func (sv *supervisor) record() error {
 	sv.state.DaemonStart, _ = proc.StartTime(pid)
 	// The sidecar first: it alone proves a daemon whose supervisor is
 	// killed before the pidfile is written (fsynced, it takes longer).
-	if err := writeState(sv.c.stateFile(), &sv.state); err != nil {
+	if err := runstate.Write(sv.c.stateFile(), &sv.state); err != nil {
 		sv.kill()
 		return err
 	}
@@ -154,8 +155,8 @@ func (sv *supervisor) respawn() bool {
 	for {
 		sv.delay = min(max(2*sv.delay, respawnMin), respawnMax)
 		how := describeExit(sv.status)
-		sv.state.Phase, sv.state.Exit = phaseRespawning, how
-		writeState(sv.c.stateFile(), &sv.state)
+		sv.state.Phase, sv.state.Exit = runstate.Respawning, how
+		runstate.Write(sv.c.stateFile(), &sv.state)
 		sv.stopLeftovers()
 		sv.drain(100 * time.Millisecond)
 		fmt.Fprintf(sv.log, "lsbinit: %s (pid %d) %s; restarting in %v\n", sv.c.Name, sv.state.Daemon, how, sv.delay)
@@ -165,8 +166,8 @@ func (sv *supervisor) respawn() bool {
 		}
 		err := sv.launch()
 		if err == nil {
-			sv.state.Phase, sv.state.Exit = phaseReady, ""
-			writeState(sv.c.stateFile(), &sv.state)
+			sv.state.Phase, sv.state.Exit = runstate.Ready, ""
+			runstate.Write(sv.c.stateFile(), &sv.state)
 			return true
 		}
 		fmt.Fprintf(sv.log, "lsbinit: restarting %s: %v\n", sv.c.Name, err)

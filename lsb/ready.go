@@ -8,6 +8,7 @@ import (
 
 	"github.com/coreos/go-systemd/v22/daemon"
 	"github.com/lsbinit/lsbinit/internal/ready"
+	"github.com/lsbinit/lsbinit/internal/runstate"
 )
 
 // Ready tells lsbinit, from inside a daemon started with READY=notify
@@ -79,8 +80,8 @@ func (sv *supervisor) awaitReady() int {
 }
 
 func (sv *supervisor) becameReady() int {
-	sv.state.Phase = phaseReady
-	if err := writeState(sv.c.stateFile(), &sv.state); err != nil {
+	sv.state.Phase = runstate.Ready
+	if err := runstate.Write(sv.c.stateFile(), &sv.state); err != nil {
 		sv.stopDaemon()
 		sv.cleanup()
 		fmt.Fprintf(os.Stderr, "%s: %v\n", sv.c.Name, err)

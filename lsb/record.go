@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/lsbinit/lsbinit/internal/paths"
+	"github.com/lsbinit/lsbinit/internal/runstate"
 	"github.com/lsbinit/lsbinit/internal/schedule"
 	"github.com/lsbinit/lsbinit/pidfile"
 )
@@ -70,7 +71,7 @@ func (c *config) writeRecord() {
 		err = pidfile.EnsureDir(dir)
 	}
 	if err == nil {
-		err = writeAtomic(path, []byte(b.String()))
+		err = runstate.WriteAtomic(path, []byte(b.String()))
 	}
 	if err != nil {
 		fmt.Fprintf(c.Stderr, "%s: warning: recording the instance: %v\n", c.Name, err)
@@ -139,7 +140,7 @@ func Recorded(source string) (Service, bool) {
 // readRecord reads a record, trusting only a regular file of ours that
 // others cannot write.
 func readRecord(path string) (map[string]string, bool) {
-	f, err := openTrusted(path)
+	f, err := runstate.OpenTrusted(path)
 	if err != nil {
 		return nil, false
 	}
@@ -152,27 +153,4 @@ func readRecord(path string) (map[string]string, bool) {
 		}
 	}
 	return rec, true
-}
-
-// writeAtomic replaces path with data (mode 0644): a new file, created
-// exclusively so a planted symlink is never followed, renamed over it.
-func writeAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Chmod(0o644)
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
-	if err != nil {
-		os.Remove(f.Name())
-	}
-	return err
 }

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 
 	"github.com/lsbinit/lsbinit/internal/dirwatch"
+	"github.com/lsbinit/lsbinit/internal/runstate"
 	"github.com/lsbinit/lsbinit/pidfile"
 )
 
@@ -49,8 +50,8 @@ func (sv *supervisor) repairFiles() {
 	if err != nil {
 		fmt.Fprintf(sv.log, "lsbinit: cannot restore %s: %v\n", c.lockPath(), err)
 	}
-	if st, err := readState(c.stateFile()); err != nil || *st != sv.state {
-		if err := writeState(c.stateFile(), &sv.state); err != nil {
+	if st, err := runstate.Read(c.stateFile()); err != nil || *st != sv.state {
+		if err := runstate.Write(c.stateFile(), &sv.state); err != nil {
 			fmt.Fprintf(sv.log, "lsbinit: cannot restore %s: %v\n", c.stateFile(), err)
 		}
 	}

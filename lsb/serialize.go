@@ -8,6 +8,7 @@ import (
 
 	"github.com/lsbinit/lsbinit/internal/actionlock"
 	"github.com/lsbinit/lsbinit/internal/ready"
+	"github.com/lsbinit/lsbinit/internal/runstate"
 	"github.com/lsbinit/lsbinit/pidfile"
 	"golang.org/x/sys/unix"
 )
@@ -72,7 +73,7 @@ func (r *runner) lockActions(action string) (*actionlock.Lock, error) {
 		if action != "stop" || preempted || held < c.preemptAfter() || !startsDaemon(h.Action) {
 			return
 		}
-		if in := c.probe(); in.kind == kStarting && in.state != nil && in.state.Phase == phaseStarting {
+		if in := c.probe(); in.kind == kStarting && in.state != nil && in.state.Phase == runstate.Starting {
 			preempted = signalProcess(in.state.Supervisor, in.state.SupervisorStart, unix.SIGTERM) == nil
 		}
 	}

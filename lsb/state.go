@@ -1,119 +1,16 @@
 package lsb
 
 import (
-	"bufio"
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
-	"strconv"
-	"strings"
-	"syscall"
 	"time"
 
 	"github.com/lsbinit/lsbinit/internal/proc"
+	"github.com/lsbinit/lsbinit/internal/runstate"
 	"github.com/lsbinit/lsbinit/pidfile"
-	"golang.org/x/sys/unix"
 )
-
-// runState is the supervisor's sidecar record. The start times are opaque
-// tokens (0 where the platform has none) that tell a process from a later
-// one that reused its PID.
-type runState struct {
-	Supervisor      int
-	SupervisorStart uint64
-	Daemon          int
-	DaemonStart     uint64
-	Phase           string // starting, ready, stopping, exited
-	Exit            string // how the daemon ended, for phase exited
-}
-
-const (
-	phaseStarting   = "starting"
-	phaseReady      = "ready"
-	phaseStopping   = "stopping"
-	phaseExited     = "exited"
-	phaseRespawning = "respawning" // dead, to be restarted after a back-off
-)
-
-func (s *runState) encode() []byte {
-	var b bytes.Buffer
-	fmt.Fprintf(&b, "supervisor=%d\nsupervisor_start=%d\n", s.Supervisor, s.SupervisorStart)
-	fmt.Fprintf(&b, "daemon=%d\ndaemon_start=%d\nphase=%s\n", s.Daemon, s.DaemonStart, s.Phase)
-	if s.Exit != "" {
-		fmt.Fprintf(&b, "exit=%s\n", s.Exit)
-	}
-	return b.Bytes()
-}
-
-// writeState replaces the sidecar atomically (a new file renamed over the
-// old one, created exclusively, so a planted symlink is never followed).
-func writeState(path string, s *runState) error {
-	return writeAtomic(path, s.encode())
-}
-
-// readState reads the sidecar; a missing, foreign or malformed file yields
-// an error and is never trusted.
-func readState(path string) (*runState, error) {
-	f, err := openTrusted(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	s := &runState{}
-	sc := bufio.NewScanner(io.LimitReader(f, 4096))
-	for sc.Scan() {
-		k, v, _ := strings.Cut(sc.Text(), "=")
-		switch k {
-		case "supervisor":
-			s.Supervisor, _ = strconv.Atoi(v)
-		case "supervisor_start":
-			s.SupervisorStart, _ = strconv.ParseUint(v, 10, 64)
-		case "daemon":
-			s.Daemon, _ = strconv.Atoi(v)
-		case "daemon_start":
-			s.DaemonStart, _ = strconv.ParseUint(v, 10, 64)
-		case "phase":
-			s.Phase = v
-		case "exit":
-			s.Exit = v
-		}
-	}
-	if s.Supervisor < 2 {
-		return nil, fmt.Errorf("%s: malformed state file", path)
-	}
-	return s, nil
-}
-
-// openTrusted opens one of lsbinit's own small files for reading, without
-// following a symlink, and only if it is a regular file owned by us (or
-// root) that nobody else can write.
-func openTrusted(path string) (*os.File, error) {
-	f, err := os.OpenFile(path, os.O_RDONLY|unix.O_NOFOLLOW|unix.O_NONBLOCK, 0)
-	if err != nil {
-		return nil, err
-	}
-	info, err := f.Stat()
-	if err == nil && !trustworthy(info) {
-		err = fmt.Errorf("%s: not a trustworthy file", path)
-	}
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	return f, nil
-}
-
-// trustworthy: a regular file of ours or root's that others cannot write.
-func trustworthy(info os.FileInfo) bool {
-	if !info.Mode().IsRegular() || info.Mode().Perm()&0o022 != 0 {
-		return false
-	}
-	st, ok := info.Sys().(*syscall.Stat_t)
-	return !ok || int(st.Uid) == os.Geteuid() || st.Uid == 0
-}
 
 // sameProcess reports whether pid is alive and still the process whose
 // start token was recorded. Where the platform has no start token, lenient
@@ -144,21 +41,21 @@ const (
 // instance is the result of probe.
 type instance struct {
 	kind  kind
-	pid   int       // the daemon's PID (kRunning, kStale when readable)
-	state *runState // the sidecar, when trusted
-	err   error     // kUnknown: why
+	pid   int             // the daemon's PID (kRunning, kStale when readable)
+	state *runstate.State // the sidecar, when trusted
+	err   error           // kUnknown: why
 	// locked: a live supervisor holds the pidfile of a dead daemon.
 	locked bool
 }
 
 // supervised reports whether a live supervisor owns the daemon.
 func (in instance) supervised() bool {
-	return in.state != nil && in.state.Supervisor > 0 && (in.kind == kRunning || in.kind == kStarting) && in.state.Phase != phaseExited
+	return in.state != nil && in.state.Supervisor > 0 && (in.kind == kRunning || in.kind == kStarting) && in.state.Phase != runstate.Exited
 }
 
 // stopping reports whether a supervisor is running the stop schedule.
 func (in instance) stopping() bool {
-	return in.supervised() && in.state.Phase == phaseStopping
+	return in.supervised() && in.state.Phase == runstate.Stopping
 }
 
 // settleWait bounds how long probe waits for a live supervisor to record
@@ -183,7 +80,7 @@ func (c *config) probe() instance {
 func (c *config) probeOnce() (instance, bool) {
 	in := c.look()
 	switch {
-	case in.kind == kStale && in.state != nil && in.state.Phase != phaseExited && in.locked:
+	case in.kind == kStale && in.state != nil && in.state.Phase != runstate.Exited && in.locked:
 		return in, false // the daemon ended; how is not recorded yet
 	case in.kind == kStarting && in.state == nil:
 		return in, false // a supervisor records itself, or removes its files
@@ -196,7 +93,7 @@ func (c *config) look() instance {
 	if err != nil {
 		return instance{kind: kUnknown, err: fmt.Errorf("PIDFILE %w", err)}
 	}
-	st, _ := readState(c.stateFile())
+	st, _ := runstate.Read(c.stateFile())
 	if c.PidFileByDaemon && p.State == pidfile.Locked && st != nil && st.Daemon > 0 {
 		// Under a held lock the proved PID is the supervisor's record;
 		// the daemon's own file is only a copy of it.
@@ -210,13 +107,13 @@ func (c *config) look() instance {
 			// The owner is still writing its record.
 			return instance{kind: kStarting, pid: p.PID}
 		}
-		if p.BadContent != nil || st.Phase == phaseStarting || st.Phase == phaseRespawning || st.Daemon != p.PID {
+		if p.BadContent != nil || st.Phase == runstate.Starting || st.Phase == runstate.Respawning || st.Daemon != p.PID {
 			return instance{kind: kStarting, pid: p.PID, state: st}
 		}
-		if st.Phase == phaseExited || !sameProcess(p.PID, st.DaemonStart, true) {
+		if st.Phase == runstate.Exited || !sameProcess(p.PID, st.DaemonStart, true) {
 			// The daemon is gone and its supervisor is finishing up: a
 			// requested stop is all but done; anything else is a death.
-			if st.Phase == phaseStopping {
+			if st.Phase == runstate.Stopping {
 				return instance{kind: kStopped, state: st}
 			}
 			return instance{kind: kStale, pid: p.PID, state: st, locked: true}
@@ -227,7 +124,7 @@ func (c *config) look() instance {
 	// supervisor was killed; believe that only if the sidecar proves it.
 	// The sidecar is written before the pidfile, so it alone may name
 	// the daemon of a supervisor killed in between.
-	if st != nil && st.Phase != phaseExited && st.Daemon > 1 && sameProcess(st.Daemon, st.DaemonStart, false) {
+	if st != nil && st.Phase != runstate.Exited && st.Daemon > 1 && sameProcess(st.Daemon, st.DaemonStart, false) {
 		orphan := *st
 		orphan.Supervisor = 0
 		return instance{kind: kRunning, pid: st.Daemon, state: &orphan}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/lsbinit/lsbinit/internal/proc"
+	"github.com/lsbinit/lsbinit/internal/runstate"
 	"golang.org/x/sys/unix"
 )
 
@@ -26,9 +27,9 @@ func (sv *supervisor) stopDaemon() {
 // sidecar says "stopping" before the first one is sent, so that a daemon
 // gone a moment later is never taken for one that died by itself.
 func (sv *supervisor) signal(sig unix.Signal) {
-	if sv.state.Phase != phaseStopping {
-		sv.state.Phase = phaseStopping
-		writeState(sv.c.stateFile(), &sv.state)
+	if sv.state.Phase != runstate.Stopping {
+		sv.state.Phase = runstate.Stopping
+		runstate.Write(sv.c.stateFile(), &sv.state)
 	}
 	switch {
 	case sv.dead:

@@ -13,6 +13,7 @@ import (
 	"github.com/lsbinit/lsbinit/internal/dirwatch"
 	"github.com/lsbinit/lsbinit/internal/insecure"
 	"github.com/lsbinit/lsbinit/internal/proc"
+	"github.com/lsbinit/lsbinit/internal/runstate"
 	"github.com/lsbinit/lsbinit/logfile"
 	"github.com/lsbinit/lsbinit/pidfile"
 	"golang.org/x/sys/unix"
@@ -36,7 +37,7 @@ type supervisor struct {
 	tail   logfile.Tail
 	notify *notifySocket
 	pid    int // the daemon's PID
-	state  runState
+	state  runstate.State
 	sigs   chan os.Signal
 	exited chan error    // cmd.Wait's result, once per daemon
 	copied chan struct{} // closed when the daemon's output pipe reached end-of-file
@@ -109,9 +110,9 @@ func (sv *supervisor) acquire() error {
 		return err
 	}
 	sv.pf = pf
-	sv.state = runState{Supervisor: os.Getpid(), Phase: phaseStarting}
+	sv.state = runstate.State{Supervisor: os.Getpid(), Phase: runstate.Starting}
 	sv.state.SupervisorStart, _ = proc.StartTime(os.Getpid())
-	if err := writeState(c.stateFile(), &sv.state); err != nil {
+	if err := runstate.Write(c.stateFile(), &sv.state); err != nil {
 		pf.Remove()
 		sv.pf = nil
 		return fmt.Errorf("writing %s: %w", c.stateFile(), err)
@@ -173,8 +174,8 @@ func (sv *supervisor) loop() int {
 // status says "dead, pidfile exists") and the sidecar says how it ended.
 func (sv *supervisor) crashed() int {
 	how := describeExit(sv.status)
-	sv.state.Phase, sv.state.Exit = phaseExited, how
-	writeState(sv.c.stateFile(), &sv.state)
+	sv.state.Phase, sv.state.Exit = runstate.Exited, how
+	runstate.Write(sv.c.stateFile(), &sv.state)
 	sv.stopLeftovers()
 	sv.drain(200 * time.Millisecond)
 	fmt.Fprintf(sv.log, "lsbinit: %s (pid %d) %s\n", sv.c.Name, sv.state.Daemon, how)

@@ -1,0 +1,141 @@
+// Package runstate is the sidecar protocol that the resident supervisor
+// and the processes of the actions share: the file PIDFILE.lsbinit, where
+// the supervisor records who it is, which daemon it runs and how far that
+// daemon got, and the careful reading and writing of lsbinit's own small
+// files that it rests on.
+package runstate
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+)
+
+// State is the supervisor's sidecar record. The start times are opaque
+// tokens (0 where the platform has none) that tell a process from a later
+// one that reused its PID.
+type State struct {
+	Supervisor      int
+	SupervisorStart uint64
+	Daemon          int
+	DaemonStart     uint64
+	Phase           string // starting, ready, stopping, exited
+	Exit            string // how the daemon ended, for phase exited
+}
+
+// The phases a supervisor records, in the order a daemon goes through them.
+const (
+	Starting   = "starting"
+	Ready      = "ready"
+	Stopping   = "stopping"
+	Exited     = "exited"
+	Respawning = "respawning" // dead, to be restarted after a back-off
+)
+
+func (s *State) Encode() []byte {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "supervisor=%d\nsupervisor_start=%d\n", s.Supervisor, s.SupervisorStart)
+	fmt.Fprintf(&b, "daemon=%d\ndaemon_start=%d\nphase=%s\n", s.Daemon, s.DaemonStart, s.Phase)
+	if s.Exit != "" {
+		fmt.Fprintf(&b, "exit=%s\n", s.Exit)
+	}
+	return b.Bytes()
+}
+
+// Write replaces the sidecar at path atomically (a new file renamed over the
+// old one, created exclusively, so a planted symlink is never followed).
+func Write(path string, s *State) error {
+	return WriteAtomic(path, s.Encode())
+}
+
+// Read reads the sidecar at path; a missing, foreign or malformed file yields
+// an error and is never trusted.
+func Read(path string) (*State, error) {
+	f, err := OpenTrusted(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	s := &State{}
+	sc := bufio.NewScanner(io.LimitReader(f, 4096))
+	for sc.Scan() {
+		k, v, _ := strings.Cut(sc.Text(), "=")
+		switch k {
+		case "supervisor":
+			s.Supervisor, _ = strconv.Atoi(v)
+		case "supervisor_start":
+			s.SupervisorStart, _ = strconv.ParseUint(v, 10, 64)
+		case "daemon":
+			s.Daemon, _ = strconv.Atoi(v)
+		case "daemon_start":
+			s.DaemonStart, _ = strconv.ParseUint(v, 10, 64)
+		case "phase":
+			s.Phase = v
+		case "exit":
+			s.Exit = v
+		}
+	}
+	if s.Supervisor < 2 {
+		return nil, fmt.Errorf("%s: malformed state file", path)
+	}
+	return s, nil
+}
+
+// OpenTrusted opens one of lsbinit's own small files for reading, without
+// following a symlink, and only if it is a regular file owned by us (or
+// root) that nobody else can write.
+func OpenTrusted(path string) (*os.File, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|unix.O_NOFOLLOW|unix.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, err
+	}
+	info, err := f.Stat()
+	if err == nil && !trustworthy(info) {
+		err = fmt.Errorf("%s: not a trustworthy file", path)
+	}
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
+}
+
+// trustworthy: a regular file of ours or root's that others cannot write.
+func trustworthy(info os.FileInfo) bool {
+	if !info.Mode().IsRegular() || info.Mode().Perm()&0o022 != 0 {
+		return false
+	}
+	st, ok := info.Sys().(*syscall.Stat_t)
+	return !ok || int(st.Uid) == os.Geteuid() || st.Uid == 0
+}
+
+// WriteAtomic replaces path with data (mode 0644): a new file, created
+// exclusively so a planted symlink is never followed, renamed over it.
+func WriteAtomic(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Chmod(0o644)
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+	}
+	return err
+}
