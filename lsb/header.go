@@ -36,8 +36,9 @@ func header(c *config) string {
 	}
 	b.WriteString(marker("BEGIN") + "\n")
 	line("Provides", def(h.Provides, c.Name))
-	line("Required-Start", list(h.RequiredStart, "$remote_fs $syslog"))
-	line("Required-Stop", list(h.RequiredStop, "$remote_fs $syslog"))
+	requiredStart := list(h.RequiredStart, "$remote_fs $syslog")
+	line("Required-Start", requiredStart)
+	line("Required-Stop", list(h.RequiredStop, requiredStart))
 	line("Should-Start", h.ShouldStart)
 	line("Should-Stop", h.ShouldStop)
 	line("Default-Start", list(h.DefaultStart, "2 3 4 5"))

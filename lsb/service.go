@@ -127,7 +127,7 @@ type Service struct {
 type Header struct {
 	Provides         string // default Name
 	RequiredStart    string // default "$remote_fs $syslog"
-	RequiredStop     string // default "$remote_fs $syslog"
+	RequiredStop     string // default RequiredStart (with its default)
 	ShouldStart      string
 	ShouldStop       string
 	DefaultStart     string // default "2 3 4 5"
