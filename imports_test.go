@@ -22,7 +22,7 @@ var layers = map[string]int{
 	"internal/schedule":                  0,
 	"internal/dirwatch":                  0,
 	"internal/daemon":                    0,
-	"internal/testdaemon":                0,
+	"internal/testdaemon":                1,
 	"internal/ready":                     1,
 	"internal/runstate":                  1,
 	"internal/actionlock":                1,

@@ -5,8 +5,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -52,14 +50,14 @@ func TestRunUnderUpstart(t *testing.T) {
 	}
 }
 
-// waitState waits for /proc/PID/stat to show state s.
+// waitState waits for pid's state letter to be s.
 func waitState(pid int, s byte, d time.Duration) bool {
 	for deadline := time.Now().Add(d); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
-		b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-		if err != nil {
+		st := procState(pid)
+		if st == "" {
 			return false
 		}
-		if i := strings.LastIndexByte(string(b), ')'); i > 0 && len(b) > i+2 && b[i+2] == s {
+		if st[0] == s {
 			return true
 		}
 	}

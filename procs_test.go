@@ -1,6 +1,6 @@
 package main
 
-// Process facts for the tests, read from /proc (the suite runs on Linux).
+// Process facts for the tests, from internal/proc (the suite runs on Linux).
 
 import (
 	"bytes"
@@ -11,40 +11,18 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/lsbinit/lsbinit/internal/proc"
 	"github.com/lsbinit/lsbinit/internal/testdaemon"
 	"golang.org/x/sys/unix"
 )
 
-// procState returns the state letter of /proc/PID/stat ("R", "S", "Z",
-// ...), or "" when there is no such process.
-func procState(pid int) string {
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return ""
-	}
-	// pid (comm) state ...; comm may itself hold ") ".
-	i := bytes.LastIndexByte(data, ')')
-	if i < 0 || i+2 >= len(data) {
-		return ""
-	}
-	return string(data[i+2])
-}
+// procState returns pid's state letter ("R", "S", "Z", ...), or "" when
+// there is no such process.
+func procState(pid int) string { return proc.State(pid) }
 
 // parentOf returns the parent PID of pid, or 0.
 func parentOf(pid int) int {
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return 0
-	}
-	i := bytes.LastIndexByte(data, ')')
-	if i < 0 {
-		return 0
-	}
-	f := strings.Fields(string(data[i+1:])) // state ppid ...
-	if len(f) < 2 {
-		return 0
-	}
-	ppid, _ := strconv.Atoi(f[1])
+	ppid, _ := proc.Parent(pid)
 	return ppid
 }
 
@@ -59,25 +37,15 @@ func alive(pid int) bool {
 	return true
 }
 
-// allPids lists the processes in /proc.
-func allPids() []int {
-	entries, _ := os.ReadDir("/proc")
-	var pids []int
-	for _, e := range entries {
-		if pid, err := strconv.Atoi(e.Name()); err == nil {
-			pids = append(pids, pid)
-		}
-	}
-	return pids
-}
+// allPids lists the processes.
+func allPids() []int { return proc.List() }
 
-// nulList reads a NUL-separated /proc file (cmdline, environ).
+// nulList reads a NUL-separated /proc file: cmdline or environ.
 func nulList(pid int, file string) []string {
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/%s", pid, file))
-	if err != nil || len(data) == 0 {
-		return nil
+	if file == "environ" {
+		return proc.Environ(pid)
 	}
-	return strings.Split(strings.TrimSuffix(string(data), "\x00"), "\x00")
+	return proc.Cmdline(pid)
 }
 
 // mentions reports whether some arg contains s as a whole path: followed
@@ -107,18 +75,16 @@ func runsDaemonBody(pid int) bool {
 	if !alive(pid) {
 		return false
 	}
-	exe, err := os.Readlink(fmt.Sprintf("/proc/%d/exe", pid))
+	exe, err := proc.Exe(pid)
 	if err != nil {
 		return false
 	}
-	switch filepath.Base(strings.TrimSuffix(exe, " (deleted)")) {
+	switch filepath.Base(exe) {
 	case "testdaemon", "lsbdaemon":
 	default:
 		return false
 	}
-	fds, _ := os.ReadDir(fmt.Sprintf("/proc/%d/fd", pid))
-	for _, fd := range fds {
-		target, _ := os.Readlink(fmt.Sprintf("/proc/%d/fd/%s", pid, fd.Name()))
+	for _, target := range proc.FDs(pid) {
 		if strings.HasPrefix(target, "/memfd:"+testdaemon.Marker) {
 			return true
 		}

@@ -5,8 +5,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -94,50 +92,8 @@ func waitError(ws unix.WaitStatus) error {
 	return &waitStatusError{syscall.WaitStatus(ws)}
 }
 
-// children lists the supervisor's live children. It costs one system call
-// when there are none, the usual case, and otherwise reads the kernel's
-// per-thread children lists rather than all of /proc.
-func children() []int {
-	var info unix.Siginfo
-	err := unix.Waitid(unix.P_ALL, 0, &info, unix.WEXITED|unix.WNOHANG|unix.WNOWAIT, nil)
-	if errors.Is(err, unix.ECHILD) {
-		return nil
-	}
-	tasks, _ := filepath.Glob("/proc/self/task/*/children")
-	if len(tasks) == 0 {
-		return scanChildren()
-	}
-	var kids []int
-	for _, t := range tasks {
-		b, _ := os.ReadFile(t)
-		for _, f := range strings.Fields(string(b)) {
-			if pid, err := strconv.Atoi(f); err == nil && proc.Running(pid) {
-				kids = append(kids, pid)
-			}
-		}
-	}
-	return kids
-}
-
-// scanChildren is children for kernels without the children lists.
-func scanChildren() []int {
-	self := os.Getpid()
-	ents, err := os.ReadDir("/proc")
-	if err != nil {
-		return nil
-	}
-	var kids []int
-	for _, e := range ents {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		if parent, err := proc.Parent(pid); err == nil && parent == self && proc.Running(pid) {
-			kids = append(kids, pid)
-		}
-	}
-	return kids
-}
+// children lists the supervisor's live children.
+func children() []int { return proc.Children() }
 
 // isOurDaemon proves that pid is the supervisor's child (adopted as a
 // subreaper) running the program at path.
@@ -145,11 +101,10 @@ func isOurDaemon(pid int, path string) bool {
 	if parent, err := proc.Parent(pid); err != nil || parent != os.Getpid() {
 		return false
 	}
-	exe, err := os.Readlink("/proc/" + strconv.Itoa(pid) + "/exe")
+	exe, err := proc.Exe(pid)
 	if err != nil {
 		return false
 	}
-	exe = strings.TrimSuffix(exe, " (deleted)")
 	want, err := filepath.EvalSymlinks(path)
 	if err != nil {
 		want = path

@@ -37,8 +37,9 @@ func (sv *supervisor) watchMain(pid int) chan error {
 	return exited
 }
 
-// children cannot be listed without /proc; nothing is adopted anyway.
-func children() []int { return nil }
+// children lists the supervisor's live children, which cannot be listed
+// without /proc; nothing is adopted anyway.
+func children() []int { return proc.Children() }
 
 // isOurDaemon can only check that pid is alive where /proc is missing.
 func isOurDaemon(pid int, path string) bool { return proc.Running(pid) }

@@ -49,3 +49,24 @@ func CloseOnExecFrom(fd int) error { return closeOnExecScan(fd, "/dev/fd") }
 // DescendsFrom reports whether pid is ancestor; descendants cannot be
 // told without /proc.
 func DescendsFrom(pid, ancestor int) bool { return pid == ancestor }
+
+// List cannot see other processes without /proc.
+func List() []int { return nil }
+
+// Children cannot be listed without /proc; nothing is adopted anyway.
+func Children() []int { return nil }
+
+// Exe is unknown without /proc.
+func Exe(pid int) (string, error) { return "", errors.ErrUnsupported }
+
+// Cmdline is unknown without /proc.
+func Cmdline(pid int) []string { return nil }
+
+// Environ is unknown without /proc.
+func Environ(pid int) []string { return nil }
+
+// State is unknown without /proc.
+func State(pid int) string { return "" }
+
+// FDs is unknown without /proc.
+func FDs(pid int) map[int]string { return nil }

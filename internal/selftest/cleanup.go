@@ -3,7 +3,6 @@ package selftest
 import (
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 
 	"github.com/lsbinit/lsbinit/internal/proc"
@@ -70,34 +69,22 @@ func (s *suite) reapChildren() {
 // pidfile can name a dead PID that an unrelated process now has);
 // elsewhere it must be a daemon that registered itself.
 func (s *suite) ours(pid int, dir string, registry map[int]bool) bool {
-	cmdline, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/cmdline")
-	if err != nil {
+	cmdline := proc.Cmdline(pid)
+	if cmdline == nil {
 		return registry[pid] && !procAvailable()
 	}
-	return strings.Contains(string(cmdline), dir)
+	return strings.Contains(strings.Join(cmdline, "\x00"), dir)
 }
 
-// procAvailable reports whether this system has a Linux-style /proc.
-func procAvailable() bool {
-	_, err := os.Stat("/proc/self/cmdline")
-	return err == nil
-}
+// procAvailable reports whether this system shows command lines.
+func procAvailable() bool { return proc.Cmdline(os.Getpid()) != nil }
 
-// mentioning returns the PIDs of processes whose command line contains s,
-// found by scanning /proc; none where there is no /proc.
+// mentioning returns the PIDs of processes whose command line contains s;
+// none where command lines cannot be read.
 func mentioning(s string) []int {
-	entries, err := os.ReadDir("/proc")
-	if err != nil {
-		return nil
-	}
 	var pids []int
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil || pid <= 1 {
-			continue
-		}
-		cmdline, err := os.ReadFile("/proc/" + e.Name() + "/cmdline")
-		if err == nil && strings.Contains(string(cmdline), s) {
+	for _, pid := range proc.List() {
+		if pid > 1 && strings.Contains(strings.Join(proc.Cmdline(pid), "\x00"), s) {
 			pids = append(pids, pid)
 		}
 	}

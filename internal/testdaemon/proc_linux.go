@@ -3,9 +3,9 @@ package testdaemon
 import (
 	"fmt"
 	"os"
-	"strconv"
 	"strings"
 
+	"github.com/lsbinit/lsbinit/internal/proc"
 	"golang.org/x/sys/unix"
 )
 
@@ -25,7 +25,7 @@ func facts() []string {
 	cwd, _ := os.Getwd()
 	mask := unix.Umask(0)
 	unix.Umask(mask)
-	stdin, _ := os.Readlink("/proc/self/fd/0")
+	stdin := proc.FDs(os.Getpid())[0]
 	sid, _ := unix.Getsid(0)
 	groups, _ := unix.Getgroups()
 	prio, _ := unix.Getpriority(unix.PRIO_PROCESS, 0)
@@ -44,18 +44,9 @@ func facts() []string {
 // inherited, as a traditional daemon does. Descriptors that the Go runtime
 // opened itself (anonymous inodes: epoll, eventfd) are left alone.
 func closeInherited() error {
-	entries, err := os.ReadDir("/proc/self/fd")
-	if err != nil {
-		return err
-	}
-	for _, e := range entries {
-		fd, err := strconv.Atoi(e.Name())
-		if err != nil || fd <= 2 {
-			continue
-		}
-		target, err := os.Readlink("/proc/self/fd/" + e.Name())
-		if err != nil || strings.HasPrefix(target, "anon_inode:") {
-			continue // gone (the directory's own fd), or the runtime's
+	for fd, target := range proc.FDs(os.Getpid()) {
+		if fd <= 2 || strings.HasPrefix(target, "anon_inode:") {
+			continue // the runtime's own (epoll, eventfd)
 		}
 		unix.Close(fd)
 	}
