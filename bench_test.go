@@ -24,6 +24,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/lsbinit/lsbinit/internal/scripttest"
 )
 
 func BenchmarkStopLatency(b *testing.B) {
@@ -38,7 +40,7 @@ func BenchmarkStopLatency(b *testing.B) {
 
 func benchStopLatency(b *testing.B, mode string, delay time.Duration) {
 	dir := b.TempDir()
-	b.Cleanup(func() { killMentioning(dir) }) // runs before TempDir's removal
+	b.Cleanup(func() { scripttest.KillMentioning(dir) }) // runs before TempDir's removal
 	ready := filepath.Join(dir, "ready")
 	daemonArgs := fmt.Sprintf("-tag %s -touch %s -term-delay %v", dir, ready, delay)
 
@@ -48,7 +50,7 @@ func benchStopLatency(b *testing.B, mode string, delay time.Duration) {
 	case "generic":
 		conf := filepath.Join(dir, "svc.conf")
 		content := fmt.Sprintf("DAEMON=%s\nDAEMON_ARGS=%q\nPIDFILE=%s\nLOGFILE=%s\n",
-			filepath.Join(binDir, "testdaemon"), daemonArgs,
+			filepath.Join(scripttest.BinDir, "testdaemon"), daemonArgs,
 			filepath.Join(dir, "svc.pid"), filepath.Join(dir, "svc.log"))
 		if err := os.WriteFile(conf, []byte(content), 0o644); err != nil {
 			b.Fatal(err)

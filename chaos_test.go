@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lsbinit/lsbinit/internal/scripttest"
 	"golang.org/x/sys/unix"
 )
 
@@ -63,7 +64,7 @@ func chaos(t *testing.T, dir string, cmd []string, prog string) {
 		if r := run(dir, with(cmd, "stop")...); r.code != 0 {
 			t.Fatalf("trial %d: stop after the chaos: %s", trial, r)
 		}
-		if got := daemons(dir); len(got) != 0 {
+		if got := scripttest.Daemons(dir); len(got) != 0 {
 			t.Fatalf("trial %d: daemons %v alive after stop\n%s", trial, got, chaosEvidence(dir, got))
 		}
 		for _, f := range []string{"svc.pid", "svc.pid.lsbinit", "svc.pid.lsbinit.lock"} {
@@ -92,9 +93,9 @@ func killLsbinit(dir, prog string, rnd *rand.Rand, done <-chan struct{}) {
 		case <-time.After(time.Duration(20+rnd.IntN(100)) * time.Millisecond):
 		}
 		var victims []int
-		for _, pid := range allPids() {
-			args := nulList(pid, "cmdline")
-			if len(args) > 0 && filepath.Base(args[0]) == prog && mentions(args, dir) && !runsDaemonBody(pid) {
+		for _, pid := range scripttest.AllPids() {
+			args := scripttest.NulList(pid, "cmdline")
+			if len(args) > 0 && filepath.Base(args[0]) == prog && scripttest.Mentions(args, dir) && !scripttest.RunsDaemonBody(pid) {
 				victims = append(victims, pid)
 			}
 		}
@@ -113,7 +114,7 @@ func chaosEvidence(dir string, pids []int) string {
 		fmt.Fprintf(&b, "%s: %q %v\n", f, data, err)
 	}
 	for _, pid := range pids {
-		fmt.Fprintf(&b, "pid %d: parent %d, state %s\n", pid, parentOf(pid), procState(pid))
+		fmt.Fprintf(&b, "pid %d: parent %d, state %s\n", pid, scripttest.ParentOf(pid), scripttest.ProcState(pid))
 	}
 	if log, err := os.ReadFile(filepath.Join(dir, "svc.log")); err == nil {
 		lines := strings.Split(strings.TrimSpace(string(log)), "\n")

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/lsbinit/lsbinit/internal/scripttest"
 )
 
 // SPEC: "One daemon per pidfile, whatever races: 20 concurrent starts
@@ -69,7 +71,7 @@ DAEMON_ARGS="-tag %s -every 100ms"
 PIDFILE=%s/svc.pid
 LOGFILE=%s/svc.log
 STOP_SCHEDULE=TERM/5/KILL/2
-`, filepath.Join(binDir, "testdaemon"), dir, dir, dir))
+`, filepath.Join(scripttest.BinDir, "testdaemon"), dir, dir, dir))
 	return []string{"lsbinit", "-c", conf}
 }
 
@@ -121,11 +123,11 @@ func runConcurrently(dir string, cmds [][]string, delays []time.Duration) []resu
 // dir/svc.pid names it.
 func checkOneDaemon(t *testing.T, dir, when string) {
 	t.Helper()
-	got := daemons(dir)
+	got := scripttest.Daemons(dir)
 	if len(got) != 1 {
 		t.Fatalf("%d daemons %v %s, want 1", len(got), got, when)
 	}
-	pid, err := readPidFile(filepath.Join(dir, "svc.pid"))
+	pid, err := scripttest.ReadPidFile(filepath.Join(dir, "svc.pid"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,7 +142,7 @@ func stopAndCheck(t *testing.T, dir string, cmd []string) {
 	if r := run(dir, with(cmd, "stop")...); r.code != 0 || r.err != nil {
 		t.Fatalf("stop: %s", r)
 	}
-	if got := daemons(dir); len(got) != 0 {
+	if got := scripttest.Daemons(dir); len(got) != 0 {
 		t.Errorf("daemons %v alive after stop", got)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "svc.pid")); !errors.Is(err, os.ErrNotExist) {
@@ -173,7 +175,7 @@ func testConcurrentStartStop(t *testing.T, dir string, cmd ...string) {
 			t.Errorf("status: %s", r)
 		}
 	} else {
-		if got := daemons(dir); len(got) != 0 {
+		if got := scripttest.Daemons(dir); len(got) != 0 {
 			t.Errorf("daemons %v alive without a pidfile (%v)", got, err)
 		}
 		if r := run(dir, with(cmd, "status")...); r.code != 3 {
@@ -200,7 +202,7 @@ func testConcurrentStart(t *testing.T, dir string, cmd ...string) {
 // killed when the test ends.
 func testDir(t *testing.T) string {
 	dir := t.TempDir()
-	t.Cleanup(func() { killMentioning(dir); forgetRecords(dir) }) // runs before TempDir's removal
+	t.Cleanup(func() { scripttest.KillMentioning(dir); scripttest.ForgetRecords(dir) }) // runs before TempDir's removal
 	return dir
 }
 

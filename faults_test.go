@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/lsbinit/lsbinit/internal/scripttest"
 )
 
 // SPEC: "Faults are survived: any lsbinit process killed at any moment
@@ -63,7 +65,7 @@ PIDFILE=%s/svc.pid
 LOGFILE=%s/svc.log
 READY=%s
 STOP_SCHEDULE=%s
-`, filepath.Join(binDir, "testdaemon"), dir, args, dir, dir, ready, sched))
+`, filepath.Join(scripttest.BinDir, "testdaemon"), dir, args, dir, dir, ready, sched))
 	return []string{"lsbinit", "-c", conf}
 }
 
@@ -102,9 +104,9 @@ var faultCases = []faultCase{
 		// ignored), a Go one that prints dies of it (the Go runtime's
 		// rule for fd 1 and 2). The test daemon prints every 100 ms.
 		time.Sleep(500 * time.Millisecond)
-		before := alive(st["daemon"])
+		before := scripttest.Alive(st["daemon"])
 		r := run(dir, with(cmd, "status")...)
-		after := alive(st["daemon"])
+		after := scripttest.Alive(st["daemon"])
 		switch {
 		case before && after && (r.code != 0 || !strings.Contains(r.stdout, "without its supervisor")):
 			t.Errorf("status of a daemon whose supervisor was killed: %s", r)
@@ -125,7 +127,7 @@ var faultCases = []faultCase{
 		if err := c.Wait(); err != nil {
 			t.Errorf("stop whose supervisor was killed: %v", err)
 		}
-		if got := daemons(dir); len(got) != 0 {
+		if got := scripttest.Daemons(dir); len(got) != 0 {
 			t.Errorf("daemons %v alive after stop", got)
 		}
 	}},
@@ -172,7 +174,7 @@ func afterFault(t *testing.T, dir string, cmd []string) {
 	if r := run(dir, with(cmd, "stop")...); r.code != 0 {
 		t.Fatalf("stop after the fault: %s", r)
 	}
-	if got := daemons(dir); len(got) != 0 {
+	if got := scripttest.Daemons(dir); len(got) != 0 {
 		t.Fatalf("daemons %v alive after stop", got)
 	}
 	for _, f := range []string{"svc.pid", "svc.pid.lsbinit", "svc.pid.lsbinit.lock"} {
@@ -279,7 +281,7 @@ func TestFilesRepaired(t *testing.T) {
 			dir := testDir(t)
 			conf := filepath.Join(dir, "svc.conf")
 			writeFile(t, conf, fmt.Sprintf("DAEMON=%s\nDAEMON_ARGS=\"-tag %s -every 100ms\"\nPIDFILE=%s/run/svc.pid\nLOGFILE=%s/svc.log\n",
-				filepath.Join(binDir, "testdaemon"), dir, dir, dir))
+				filepath.Join(scripttest.BinDir, "testdaemon"), dir, dir, dir))
 			cmd := []string{"lsbinit", "-c", conf}
 			if r := run(dir, with(cmd, "start")...); r.code != 0 {
 				t.Fatalf("start: %s", r)
@@ -302,13 +304,13 @@ func TestFilesRepaired(t *testing.T) {
 			if r := run(dir, with(cmd, "start")...); r.code != 0 || !strings.Contains(r.stdout, "already running") {
 				t.Errorf("start after repair: %s", r)
 			}
-			if pid, err := readPidFile(filepath.Join(dir, "run", "svc.pid")); err != nil || pid != st["daemon"] {
+			if pid, err := scripttest.ReadPidFile(filepath.Join(dir, "run", "svc.pid")); err != nil || pid != st["daemon"] {
 				t.Errorf("pidfile after repair: %d, %v; want %d", pid, err, st["daemon"])
 			}
-			if got := daemons(dir); len(got) != 1 {
+			if got := scripttest.Daemons(dir); len(got) != 1 {
 				t.Errorf("daemons after the repair: %v, want one", got)
 			}
-			if r := run(dir, with(cmd, "stop")...); r.code != 0 || len(daemons(dir)) != 0 {
+			if r := run(dir, with(cmd, "stop")...); r.code != 0 || len(scripttest.Daemons(dir)) != 0 {
 				t.Errorf("stop after repair: %s", r)
 			}
 		})
@@ -332,7 +334,7 @@ PIDFILE=%s/svc.pid
 LOGFILE=%s/svc.log
 READY=%s
 START_TIMEOUT=120s
-`, filepath.Join(binDir, "testdaemon"), dir, dir, dir, ready))
+`, filepath.Join(scripttest.BinDir, "testdaemon"), dir, dir, dir, ready))
 			began := time.Now()
 			r := run(dir, "lsbinit", "-c", conf, "start")
 			if took := time.Since(began); took > time.Minute {
@@ -362,7 +364,7 @@ func TestStopCutsStartShort(t *testing.T) {
 			} else {
 				conf := filepath.Join(dir, "svc.conf")
 				writeFile(t, conf, fmt.Sprintf("DAEMON=%s\nDAEMON_ARGS=\"-tag %s -every 100ms\"\nPIDFILE=%s/svc.pid\nLOGFILE=%s/svc.log\nREADY=tcp:127.0.0.1:1\nSTART_TIMEOUT=2m\n",
-					filepath.Join(binDir, "testdaemon"), dir, dir, dir))
+					filepath.Join(scripttest.BinDir, "testdaemon"), dir, dir, dir))
 				cmd = []string{"lsbinit", "-c", conf}
 			}
 			began := time.Now()

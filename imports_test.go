@@ -30,6 +30,7 @@ var layers = map[string]int{
 	"logfile":                            1,
 	"internal/config":                    2,
 	"lsb":                                2,
+	"internal/scripttest":                2,
 	"internal/install":                   3,
 	"internal/unit":                      3,
 	"internal/selftest":                  3,

@@ -26,7 +26,7 @@ package main
 // refuses configs that others can write). When a script ends, every
 // process whose command line mentions its $WORK, or whose environment has
 // WORK=$WORK, is killed with SIGKILL: no daemon outlives its test.
-// The custom commands are documented in cmds_test.go.
+// The custom commands are documented in internal/scripttest/cmds.go.
 
 import (
 	"flag"
@@ -42,13 +42,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lsbinit/lsbinit/internal/scripttest"
 	"github.com/rogpeppe/go-internal/testscript"
 	"golang.org/x/sys/unix"
 )
 
 var (
-	// binDir holds the binaries TestMain built; it is first on PATH.
-	binDir string
 	// userGORACE is GORACE as the test was started with.
 	userGORACE = os.Getenv("GORACE")
 )
@@ -97,7 +96,7 @@ func testMain(m *testing.M) int {
 		fmt.Fprintf(os.Stderr, "FAIL: building the binaries under test: %v\n", err)
 		return 1
 	}
-	binDir = dir
+	scripttest.BinDir = dir // first on PATH
 	os.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
 	os.Setenv("GORACE", goraceFor(filepath.Join(dir, "race-report")))
 
@@ -152,7 +151,7 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                filepath.Join("testdata", "script"),
 		Setup:              func(env *testscript.Env) error { return setupScript(env, scriptLimit) },
-		Cmds:               scriptCmds(),
+		Cmds:               scripttest.Cmds(),
 		Condition:          scriptCondition,
 		RequireUniqueNames: true,
 	})
@@ -169,7 +168,7 @@ func TestToolScripts(t *testing.T) {
 			env.Defer(func() { <-toolTurn })
 			return setupScript(env, toolLimit)
 		},
-		Cmds:               scriptCmds(),
+		Cmds:               scripttest.Cmds(),
 		Condition:          scriptCondition,
 		RequireUniqueNames: true,
 	})
@@ -177,8 +176,8 @@ func TestToolScripts(t *testing.T) {
 
 func setupScript(env *testscript.Env, limit time.Duration) error {
 	work := env.WorkDir
-	env.Setenv("BIN", binDir)
-	env.Setenv("TESTDAEMON", filepath.Join(binDir, "testdaemon"))
+	env.Setenv("BIN", scripttest.BinDir)
+	env.Setenv("TESTDAEMON", filepath.Join(scripttest.BinDir, "testdaemon"))
 	env.Setenv("GORACE", goraceFor(filepath.Join(work, "race-report")))
 	sid, err := unix.Getsid(0)
 	if err != nil {
@@ -207,12 +206,12 @@ func setupScript(env *testscript.Env, limit time.Duration) error {
 	var timedOut atomic.Bool
 	watchdog := time.AfterFunc(limit, func() {
 		timedOut.Store(true)
-		killMentioning(work)
+		scripttest.KillMentioning(work)
 	})
 	env.Defer(func() {
 		watchdog.Stop()
-		killMentioning(work)
-		forgetRecords(work)
+		scripttest.KillMentioning(work)
+		scripttest.ForgetRecords(work)
 		t := env.T()
 		if timedOut.Load() {
 			t.Log("script ran longer than", limit, "and its processes were killed:",

@@ -8,6 +8,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/lsbinit/lsbinit/internal/scripttest"
 )
 
 // TestRunUnderUpstart: upstart's `expect stop` waits for the job to stop
@@ -16,10 +18,10 @@ import (
 func TestRunUnderUpstart(t *testing.T) {
 	dir := t.TempDir()
 	conf := filepath.Join(dir, "svc.conf")
-	os.WriteFile(conf, []byte("DAEMON="+filepath.Join(binDir, "testdaemon")+"\n"+
+	os.WriteFile(conf, []byte("DAEMON="+filepath.Join(scripttest.BinDir, "testdaemon")+"\n"+
 		"DAEMON_ARGS=\"-tag "+dir+" -every 50ms\"\n"+
 		"PIDFILE="+dir+"/svc.pid\nLOGFILE="+dir+"/svc.log\nSTOP_SCHEDULE=TERM/5/KILL/2\n"), 0o644)
-	cmd := exec.Command(filepath.Join(binDir, "lsbinit"), "-c", conf, "run")
+	cmd := exec.Command(filepath.Join(scripttest.BinDir, "lsbinit"), "-c", conf, "run")
 	cmd.Env = append(os.Environ(), "UPSTART_JOB=svc", "GORACE="+goraceFor(filepath.Join(dir, "race")))
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
@@ -53,7 +55,7 @@ func TestRunUnderUpstart(t *testing.T) {
 // waitState waits for pid's state letter to be s.
 func waitState(pid int, s byte, d time.Duration) bool {
 	for deadline := time.Now().Add(d); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
-		st := procState(pid)
+		st := scripttest.ProcState(pid)
 		if st == "" {
 			return false
 		}

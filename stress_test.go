@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/lsbinit/lsbinit/internal/scripttest"
 )
 
 // SPEC: "Actions on one service are linearizable: any mix of concurrent
@@ -115,7 +117,7 @@ func checkConsistent(t *testing.T, dir string, cmd []string, when string) {
 			t.Errorf("%s: pidfile present, but status: %s", when, st)
 		}
 	case errors.Is(err, os.ErrNotExist):
-		if got := daemons(dir); len(got) != 0 {
+		if got := scripttest.Daemons(dir); len(got) != 0 {
 			t.Errorf("%s: daemons %v alive without a pidfile", when, got)
 		}
 		if st.code != 3 {

@@ -1,4 +1,4 @@
-package main
+package scripttest
 
 // Process facts for the tests, from internal/proc (the suite runs on Linux).
 
@@ -16,42 +16,42 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// procState returns pid's state letter ("R", "S", "Z", ...), or "" when
+// ProcState returns pid's state letter ("R", "S", "Z", ...), or "" when
 // there is no such process.
-func procState(pid int) string { return proc.State(pid) }
+func ProcState(pid int) string { return proc.State(pid) }
 
-// parentOf returns the parent PID of pid, or 0.
-func parentOf(pid int) int {
+// ParentOf returns the parent PID of pid, or 0.
+func ParentOf(pid int) int {
 	ppid, _ := proc.Parent(pid)
 	return ppid
 }
 
-// alive reports whether pid is a live process. A zombie is dead: it has
+// Alive reports whether pid is a live process. A zombie is dead: it has
 // exited and only waits to be reaped (by PID 1, which in some containers
 // never does).
-func alive(pid int) bool {
-	switch procState(pid) {
+func Alive(pid int) bool {
+	switch ProcState(pid) {
 	case "", "Z", "X", "x":
 		return false
 	}
 	return true
 }
 
-// allPids lists the processes.
-func allPids() []int { return proc.List() }
+// AllPids lists the processes.
+func AllPids() []int { return proc.List() }
 
-// nulList reads a NUL-separated /proc file: cmdline or environ.
-func nulList(pid int, file string) []string {
+// NulList reads a NUL-separated /proc file: cmdline or environ.
+func NulList(pid int, file string) []string {
 	if file == "environ" {
 		return proc.Environ(pid)
 	}
 	return proc.Cmdline(pid)
 }
 
-// mentions reports whether some arg contains s as a whole path: followed
+// Mentions reports whether some arg contains s as a whole path: followed
 // by the end of the arg or by "/". ($WORK of script "start" is a prefix of
 // that of "start_twice", so a plain substring test would not do.)
-func mentions(args []string, s string) bool {
+func Mentions(args []string, s string) bool {
 	for _, a := range args {
 		for off := 0; ; {
 			i := strings.Index(a[off:], s)
@@ -68,11 +68,11 @@ func mentions(args []string, s string) bool {
 	return false
 }
 
-// runsDaemonBody reports whether pid is a live testdaemon or lsbdaemon
+// RunsDaemonBody reports whether pid is a live testdaemon or lsbdaemon
 // process that is executing testdaemon.Run (it holds the marker memfd),
 // as opposed to a supervisor sharing its executable and command line.
-func runsDaemonBody(pid int) bool {
-	if !alive(pid) {
+func RunsDaemonBody(pid int) bool {
+	if !Alive(pid) {
 		return false
 	}
 	exe, err := proc.Exe(pid)
@@ -92,36 +92,36 @@ func runsDaemonBody(pid int) bool {
 	return false
 }
 
-// daemons lists the live daemon processes (see runsDaemonBody) whose
+// Daemons lists the live daemon processes (see runsDaemonBody) whose
 // command line mentions tag.
-func daemons(tag string) []int {
+func Daemons(tag string) []int {
 	var out []int
-	for _, pid := range allPids() {
-		if mentions(nulList(pid, "cmdline"), tag) && runsDaemonBody(pid) {
+	for _, pid := range AllPids() {
+		if Mentions(NulList(pid, "cmdline"), tag) && RunsDaemonBody(pid) {
 			out = append(out, pid)
 		}
 	}
 	return out
 }
 
-// killMentioning sends SIGKILL to every process, other than this one,
+// KillMentioning sends SIGKILL to every process, other than this one,
 // whose command line mentions dir or whose environment has WORK=dir.
-func killMentioning(dir string) {
+func KillMentioning(dir string) {
 	self := os.Getpid()
-	for _, pid := range allPids() {
+	for _, pid := range AllPids() {
 		if pid == self || pid < 2 {
 			continue
 		}
-		if mentions(nulList(pid, "cmdline"), dir) || hasEnv(pid, "WORK="+dir) {
+		if Mentions(NulList(pid, "cmdline"), dir) || hasEnv(pid, "WORK="+dir) {
 			unix.Kill(pid, unix.SIGKILL)
 		}
 	}
 }
 
-// forgetRecords removes the instance records (see lsb.Recorded) of the
+// ForgetRecords removes the instance records (see lsb.Recorded) of the
 // configs under dir: a test kills what it started, and a killed service
 // is never stopped, which is what removes its record.
-func forgetRecords(dir string) {
+func ForgetRecords(dir string) {
 	var files []string
 	for _, pattern := range []string{"/run/lsbinit/*.instance", "/tmp/lsbinit-*/lsbinit/*.instance"} {
 		m, _ := filepath.Glob(pattern)
@@ -135,7 +135,7 @@ func forgetRecords(dir string) {
 }
 
 func hasEnv(pid int, kv string) bool {
-	for _, e := range nulList(pid, "environ") {
+	for _, e := range NulList(pid, "environ") {
 		if e == kv {
 			return true
 		}
@@ -145,9 +145,9 @@ func hasEnv(pid int, kv string) bool {
 
 var pidFileRE = regexp.MustCompile(`\A[1-9][0-9]*\n\z`)
 
-// readPidFile returns the PID in a pidfile, which must hold exactly the
+// ReadPidFile returns the PID in a pidfile, which must hold exactly the
 // PID in decimal and a newline.
-func readPidFile(path string) (int, error) {
+func ReadPidFile(path string) (int, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return 0, err

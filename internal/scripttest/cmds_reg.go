@@ -1,4 +1,4 @@
-package main
+package scripttest
 
 import (
 	"errors"
@@ -102,7 +102,7 @@ func cmdRegclean(ts *testscript.TestScript, neg bool, args []string) {
 }
 
 // filepathGlob matches /etc/rc?.d/[SK][0-9][0-9]NAME and
-// /etc/init.d/.depend.* (a small glob, to keep cmds_test.go's imports).
+// /etc/init.d/.depend.* (a small glob, to keep cmds.go's imports).
 func filepathGlob(pattern string) ([]string, error) {
 	var out []string
 	if rest, ok := strings.CutPrefix(pattern, "/etc/init.d/.depend."); ok && rest == "*" {

@@ -1,4 +1,4 @@
-package main
+package scripttest
 
 import (
 	"fmt"
@@ -64,7 +64,7 @@ func cmdInitdwrapper(ts *testscript.TestScript, neg bool, args []string) {
 	expandFile(ts, args[2], conf, 0o644)
 	script := "/etc/init.d/" + name
 	body := fmt.Sprintf("#!/bin/sh\n# lsbinit test %s\nGORACE='%s'\nexport GORACE\nexec %s -c %s \"$@\"\n",
-		ts.Getenv("WORK"), ts.Getenv("GORACE"), binDir+"/lsbinit", conf)
+		ts.Getenv("WORK"), ts.Getenv("GORACE"), BinDir+"/lsbinit", conf)
 	f, err := os.OpenFile(script, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o755)
 	ts.Check(err)
 	ts.Defer(func() {
@@ -121,7 +121,7 @@ func cmdWaitnewpid(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(err)
 	var last string
 	waitUntil(ts, args, 2, args[0]+" to name a PID other than "+args[1], func() bool {
-		pid, err := readPidFile(ts.MkAbs(args[0]))
+		pid, err := ReadPidFile(ts.MkAbs(args[0]))
 		if err != nil {
 			last = err.Error()
 			return false

@@ -1,4 +1,8 @@
-package main
+// Package scripttest supports lsbinit's process-level tests: the custom
+// commands of the testscript scripts (testdata/script, testdata/tools) and
+// the process facts the Go tests check (which daemons run, what a pidfile
+// holds), all against real processes.
+package scripttest
 
 // The custom testscript commands. Waits poll a condition until a deadline
 // (default 10s, or the optional last argument); none sleeps blindly.
@@ -54,9 +58,13 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// scriptCmds returns the custom commands of the test scripts: those here,
-// and the ones of cmds_*_test.go for particular groups of scripts.
-func scriptCmds() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
+// BinDir is the directory holding the binaries under test (lsbinit, the
+// test daemons), which the test's TestMain built.
+var BinDir string
+
+// Cmds returns the custom commands of the test scripts: those here,
+// and the ones of cmds_*.go for particular groups of scripts.
+func Cmds() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
 	return map[string]func(ts *testscript.TestScript, neg bool, args []string){
 		"exitcode":     cmdExitcode,
 		"pidalive":     cmdPidalive,
@@ -75,18 +83,18 @@ func scriptCmds() map[string]func(ts *testscript.TestScript, neg bool, args []st
 		"truncate":     cmdTruncate,
 		"freeport":     cmdFreeport,
 		"notifylisten": cmdNotifylisten,
-		// cmds_priv_test.go, cmds_log_test.go
+		// cmds_priv.go, cmds_log.go
 		"tempgroup": cmdTempgroup,
 		"waitsize":  cmdWaitsize,
-		// cmds_client_test.go
+		// cmds_client.go
 		"expandenv":    cmdExpandenv,
 		"initdwrapper": cmdInitdwrapper,
 		"waitmonit":    cmdWaitmonit,
 		"waitnewpid":   cmdWaitnewpid,
-		// cmds_reg_test.go
+		// cmds_reg.go
 		"regservice": cmdRegservice,
 		"regclean":   cmdRegclean,
-		// cmds_pkg_test.go
+		// cmds_pkg.go
 		"reporoot":  cmdReporoot,
 		"hostgoenv": cmdHostgoenv,
 		"defer":     cmdDefer,
@@ -127,7 +135,7 @@ func cmdExitcode(ts *testscript.TestScript, neg bool, args []string) {
 
 // pidOf reads pidfile file (relative to the script's directory).
 func pidOf(ts *testscript.TestScript, file string) int {
-	pid, err := readPidFile(ts.MkAbs(file))
+	pid, err := ReadPidFile(ts.MkAbs(file))
 	ts.Check(err)
 	return pid
 }
@@ -137,7 +145,7 @@ func cmdPidalive(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("usage: pidalive FILE")
 	}
 	pid := pidOf(ts, args[0])
-	switch a := alive(pid); {
+	switch a := Alive(pid); {
 	case a && neg:
 		ts.Fatalf("pid %d (from %s) is alive", pid, args[0])
 	case !a && !neg:
@@ -151,9 +159,9 @@ func cmdDaemonpid(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("usage: daemonpid FILE")
 	}
 	pid := pidOf(ts, args[0])
-	if !runsDaemonBody(pid) {
+	if !RunsDaemonBody(pid) {
 		ts.Fatalf("pid %d (from %s) is not a live test daemon (state %q, cmdline %q)",
-			pid, args[0], procState(pid), nulList(pid, "cmdline"))
+			pid, args[0], ProcState(pid), NulList(pid, "cmdline"))
 	}
 }
 
@@ -183,7 +191,7 @@ func cmdSignal(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	pid := pidOf(ts, args[1])
 	if parent {
-		pid = parentOf(pid)
+		pid = ParentOf(pid)
 	}
 	if pid < 2 {
 		ts.Fatalf("refusing to signal pid %d", pid)
@@ -198,7 +206,7 @@ func cmdCountprocs(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	want, err := strconv.Atoi(args[0])
 	ts.Check(err)
-	if got := daemons(args[1]); len(got) != want {
+	if got := Daemons(args[1]); len(got) != want {
 		ts.Fatalf("%d daemons %v mention %s, want %d", len(got), got, args[1], want)
 	}
 }
@@ -276,7 +284,7 @@ func cmdWaitdead(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("usage: waitdead FILE [DUR]")
 	}
 	pid := pidOf(ts, args[0])
-	waitUntil(ts, args, 1, "pid "+strconv.Itoa(pid)+" to die", func() bool { return !alive(pid) })
+	waitUntil(ts, args, 1, "pid "+strconv.Itoa(pid)+" to die", func() bool { return !Alive(pid) })
 }
 
 func cmdWaitdaemon(ts *testscript.TestScript, neg bool, args []string) {
@@ -286,13 +294,13 @@ func cmdWaitdaemon(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	var last string
 	waitUntil(ts, args, 1, args[0]+" to name a live daemon", func() bool {
-		pid, err := readPidFile(ts.MkAbs(args[0]))
+		pid, err := ReadPidFile(ts.MkAbs(args[0]))
 		if err != nil {
 			last = err.Error()
 			return false
 		}
 		last = fmt.Sprintf("pid %d is not a live daemon", pid)
-		return runsDaemonBody(pid)
+		return RunsDaemonBody(pid)
 	}, &last)
 }
 
@@ -305,7 +313,7 @@ func cmdWaitprocs(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(err)
 	var last string
 	waitUntil(ts, args, 2, args[0]+" daemons mentioning "+args[1], func() bool {
-		got := daemons(args[1])
+		got := Daemons(args[1])
 		last = fmt.Sprintf("%d daemons %v", len(got), got)
 		return len(got) == want
 	}, &last)
