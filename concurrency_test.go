@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -65,13 +66,18 @@ func TestConcurrentStartStopLibrary(t *testing.T) {
 // genericCmd writes dir/svc.conf and returns the lsbinit command for it,
 // without the action.
 func genericCmd(t *testing.T, dir string) []string {
+	return confCmd(t, dir, "svc.pid", "-every 100ms", "STOP_SCHEDULE=TERM/5/KILL/2")
+}
+
+// confCmd writes dir/svc.conf for the test daemon, tagged with dir and
+// given daemonArgs, with its pidfile at dir/pidFile, its log at
+// dir/svc.log and the extra config lines, and returns the lsbinit command
+// for it, without the action.
+func confCmd(t *testing.T, dir, pidFile, daemonArgs string, extra ...string) []string {
 	conf := filepath.Join(dir, "svc.conf")
-	writeFile(t, conf, fmt.Sprintf(`DAEMON=%s
-DAEMON_ARGS="-tag %s -every 100ms"
-PIDFILE=%s/svc.pid
-LOGFILE=%s/svc.log
-STOP_SCHEDULE=TERM/5/KILL/2
-`, filepath.Join(scripttest.BinDir, "testdaemon"), dir, dir, dir))
+	writeFile(t, conf, fmt.Sprintf("DAEMON=%s\nDAEMON_ARGS=\"-tag %s %s\"\nPIDFILE=%s\nLOGFILE=%s\n%s",
+		filepath.Join(scripttest.BinDir, "testdaemon"), dir, daemonArgs, filepath.Join(dir, pidFile),
+		filepath.Join(dir, "svc.log"), strings.Join(append(extra, ""), "\n")))
 	return []string{"lsbinit", "-c", conf}
 }
 

@@ -58,15 +58,7 @@ func faultCmd(t *testing.T, dir, mode string, slowStart, slowStop bool) []string
 		}
 		return cmd
 	}
-	conf := filepath.Join(dir, "svc.conf")
-	writeFile(t, conf, fmt.Sprintf(`DAEMON=%s
-DAEMON_ARGS="-tag %s -every 100ms %s"
-PIDFILE=%s/svc.pid
-LOGFILE=%s/svc.log
-READY=%s
-STOP_SCHEDULE=%s
-`, filepath.Join(scripttest.BinDir, "testdaemon"), dir, args, dir, dir, ready, sched))
-	return []string{"lsbinit", "-c", conf}
+	return confCmd(t, dir, "svc.pid", "-every 100ms "+args, "READY="+ready, "STOP_SCHEDULE="+sched)
 }
 
 type faultCase struct {
@@ -279,10 +271,7 @@ func TestFilesRepaired(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			dir := testDir(t)
-			conf := filepath.Join(dir, "svc.conf")
-			writeFile(t, conf, fmt.Sprintf("DAEMON=%s\nDAEMON_ARGS=\"-tag %s -every 100ms\"\nPIDFILE=%s/run/svc.pid\nLOGFILE=%s/svc.log\n",
-				filepath.Join(scripttest.BinDir, "testdaemon"), dir, dir, dir))
-			cmd := []string{"lsbinit", "-c", conf}
+			cmd := confCmd(t, dir, "run/svc.pid", "-every 100ms")
 			if r := run(dir, with(cmd, "start")...); r.code != 0 {
 				t.Fatalf("start: %s", r)
 			}
@@ -327,16 +316,9 @@ func TestEarlyDeathEveryReady(t *testing.T) {
 			t.Parallel()
 			dir := testDir(t)
 			ready = strings.ReplaceAll(ready, "READYFILE", filepath.Join(dir, "ready"))
-			conf := filepath.Join(dir, "svc.conf")
-			writeFile(t, conf, fmt.Sprintf(`DAEMON=%s
-DAEMON_ARGS="-tag %s -exit 3 -msg dying-on-purpose"
-PIDFILE=%s/svc.pid
-LOGFILE=%s/svc.log
-READY=%s
-START_TIMEOUT=120s
-`, filepath.Join(scripttest.BinDir, "testdaemon"), dir, dir, dir, ready))
+			cmd := confCmd(t, dir, "svc.pid", "-exit 3 -msg dying-on-purpose", "READY="+ready, "START_TIMEOUT=120s")
 			began := time.Now()
-			r := run(dir, "lsbinit", "-c", conf, "start")
+			r := run(dir, with(cmd, "start")...)
 			if took := time.Since(began); took > time.Minute {
 				t.Errorf("start took %v: it waited for START_TIMEOUT", took)
 			}
@@ -362,10 +344,7 @@ func TestStopCutsStartShort(t *testing.T) {
 			if mode == "library" {
 				cmd = append([]string{"lsbdaemon", "-ready", "tcp:127.0.0.1:1", "-start-timeout", "2m"}, libraryCmd(dir)[1:]...)
 			} else {
-				conf := filepath.Join(dir, "svc.conf")
-				writeFile(t, conf, fmt.Sprintf("DAEMON=%s\nDAEMON_ARGS=\"-tag %s -every 100ms\"\nPIDFILE=%s/svc.pid\nLOGFILE=%s/svc.log\nREADY=tcp:127.0.0.1:1\nSTART_TIMEOUT=2m\n",
-					filepath.Join(scripttest.BinDir, "testdaemon"), dir, dir, dir))
-				cmd = []string{"lsbinit", "-c", conf}
+				cmd = confCmd(t, dir, "svc.pid", "-every 100ms", "READY=tcp:127.0.0.1:1", "START_TIMEOUT=2m")
 			}
 			began := time.Now()
 			var stderr strings.Builder
