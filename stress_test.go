@@ -31,9 +31,9 @@ import (
 //     runs and there is no pidfile, and status agrees (0 or 3).
 //
 // On 2 cores with the race-built binaries one run of a test (3 trials of
-// 24 actions) takes about 6 s; `go test -race -count=20 -run
-// '^TestStressGeneric$'` takes about 2 minutes (measured: 118 s), and the
-// same for TestStressLibrary (123 s).
+// 24 actions) takes about 5 s; `go test -race -count=20 -run
+// '^TestStressGeneric$'` takes about 1.5 minutes (measured: 93 and 98 s),
+// and TestStressLibrary about 2 (104 and 113 s).
 const (
 	stressTrials  = 3
 	stressActions = 24
