@@ -96,7 +96,7 @@ func killLsbinit(dir, prog string, rnd *rand.Rand, done <-chan struct{}) {
 		var victims []int
 		for _, pid := range scripttest.AllPids() {
 			args := scripttest.NulList(pid, "cmdline")
-			if len(args) > 0 && filepath.Base(args[0]) == prog && scripttest.Mentions(args, dir) && !scripttest.RunsDaemonBody(pid) {
+			if len(args) > 0 && strings.HasPrefix(filepath.Base(args[0]), prog) && scripttest.Mentions(args, dir) && !scripttest.RunsDaemonBody(pid) {
 				victims = append(victims, pid)
 			}
 		}

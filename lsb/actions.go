@@ -168,7 +168,7 @@ func (r *runner) spawn() (int, error) {
 		defer done()
 		env = append(env, lockEnv+"="+strconv.Itoa(fd))
 	}
-	child, err := spawn.Spawn(os.Args, env)
+	child, err := spawn.Spawn(spawn.RoleArgs(os.Args, spawn.Supervisor), env)
 	if err != nil {
 		return ExitFailed, fail(ExitFailed, "%s: %v", r.c.Name, err)
 	}

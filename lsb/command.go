@@ -10,6 +10,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/lsbinit/lsbinit/internal/daemon"
 	"github.com/lsbinit/lsbinit/internal/schedule"
 )
 
@@ -37,7 +38,7 @@ func (c *config) command() (*exec.Cmd, error) {
 			return nil, fmt.Errorf("finding this program: %w", err)
 		}
 		cmd = exec.Command(self)
-		cmd.Args = os.Args
+		cmd.Args = daemon.RoleArgs(os.Args, daemon.Daemon)
 		env = append(env, roleEnv+"=daemon")
 	}
 	cmd.Dir = c.Dir

@@ -21,4 +21,15 @@
 // reports the daemon ready, or its failure. `stop` asks the supervisor, which
 // owns the daemon as its child and so can never signal a stranger, to run
 // the stop schedule, and waits for it to exit.
+//
+// Roles: the program runs in up to three processes, all with its own
+// command line. The one the operator started runs the action. The
+// supervisor is the program re-executed by start (go-daemon marks it with
+// the environment variable _GO_DAEMON, which it removes at once). A Go
+// daemon is the program re-executed by the supervisor with
+// _LSBINIT_ROLE=daemon in its environment; Invoke then calls Service.Run
+// instead of running an action, so the program must build the same
+// Service in every process. In ps, the supervisor's and the daemon's
+// argv[0] end in " (supervisor)" and " (daemon)"; Invoke removes the mark
+// from os.Args[0] before anything else reads it.
 package lsb

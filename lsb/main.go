@@ -19,6 +19,7 @@ func Main(s Service) {
 // to become the background supervisor (and, for a Go daemon, the daemon),
 // so a re-executed program must build the same Service.
 func Invoke(s Service, args []string) int {
+	os.Args[0] = daemon.StripRole(os.Args[0]) // see the package doc: roles
 	if daemon.IsChild() {
 		return superviseChild(s)
 	}

@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/lsbinit/lsbinit/internal/config"
+	"github.com/lsbinit/lsbinit/internal/daemon"
 	"github.com/lsbinit/lsbinit/lsb"
 )
 
@@ -45,7 +46,7 @@ func isSelf(name string) bool { return name == Name || strings.HasPrefix(name, N
 // ServiceName derives the service name from argv[0]: its base name with an
 // rc-link prefix removed (/etc/rc2.d/S20myapp is myapp).
 func ServiceName(argv0 string) string {
-	base := filepath.Base(argv0)
+	base := filepath.Base(daemon.StripRole(argv0))
 	if rest := rcPrefix.ReplaceAllString(base, ""); rest != "" && rest != base {
 		return rest
 	}
