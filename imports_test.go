@@ -16,6 +16,7 @@ import (
 //	3  what runs on lsb: the binary's commands, examples, test daemons
 //	4  the lsbinit binary
 var layers = map[string]int{
+	"internal/names":                     0,
 	"internal/insecure":                  0,
 	"internal/paths":                     0,
 	"internal/proc":                      0,

@@ -81,12 +81,11 @@ type orphan struct{ h *proc.Handle }
 
 func (o orphan) signal(sig unix.Signal) {
 	if sig == unix.SIGKILL {
-		if pgid, err := unix.Getpgid(o.h.PID()); err == nil && pgid == o.h.PID() {
-			proc.SignalGroup(pgid, sig)
-		}
+		killGroup(o.h.PID(), o.h.Signal)
+		return
 	}
 	o.h.Signal(sig)
-	if sig != unix.SIGKILL && sig != unix.SIGCONT {
+	if sig != unix.SIGCONT {
 		o.h.Signal(unix.SIGCONT) // a stopped daemon acts on nothing until continued
 	}
 }

@@ -217,15 +217,20 @@ func (sv *supervisor) forward(sig os.Signal) {
 	}
 }
 
-// killGroup sends KILL to the daemon's process group, or to the daemon
-// alone when it is not a group leader (a daemon that forked itself may
-// have moved), never to our own group.
+// killGroup sends KILL to the daemon's process group and the daemon.
 func (sv *supervisor) killGroup() {
-	if pgid, err := unix.Getpgid(sv.pid); err == nil && pgid == sv.pid {
+	killGroup(sv.pid, func(sig unix.Signal) error { return proc.Signal(sv.pid, sig) })
+}
+
+// killGroup sends KILL to the process group pid leads, if it leads one (a
+// daemon that forked itself may have moved: never our own group), and to
+// pid itself through kill, which reaches it safely (our child, or a
+// pidfd).
+func killGroup(pid int, kill func(unix.Signal) error) {
+	if pgid, err := unix.Getpgid(pid); err == nil && pgid == pid {
 		proc.SignalGroup(pgid, unix.SIGKILL)
-		return
 	}
-	proc.Signal(sv.pid, unix.SIGKILL)
+	kill(unix.SIGKILL)
 }
 
 // kill ends a daemon at once, and reaps it.

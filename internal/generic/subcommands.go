@@ -4,6 +4,7 @@ import (
 	"io"
 
 	"github.com/lsbinit/lsbinit/internal/install"
+	"github.com/lsbinit/lsbinit/internal/names"
 	"github.com/lsbinit/lsbinit/internal/selftest"
 	"github.com/lsbinit/lsbinit/internal/unit"
 )
@@ -12,19 +13,21 @@ import (
 // action of a service) and returns its exit code.
 type Subcommand func(args []string, getenv func(string) string, stdout, stderr io.Writer) int
 
+// subcommands runs the binary's own commands, one for each name of
+// names.Subcommands (a test checks that they agree).
+var subcommands = map[string]Subcommand{
+	"install":   install.Main,
+	"uninstall": install.UninstallMain,
+	"unit":      unit.Main,
+	"selftest":  selftest.Main,
+}
+
 // subcommand returns the command that `lsbinit NAME ...` runs when NAME is
 // one of the binary's own commands, or nil. These names can therefore not
 // be service names when lsbinit is invoked under its own name.
 func subcommand(name string) Subcommand {
-	switch name {
-	case "install":
-		return install.Main
-	case "uninstall":
-		return install.UninstallMain
-	case "unit":
-		return unit.Main
-	case "selftest":
-		return selftest.Main
+	if !names.IsSubcommand(name) {
+		return nil
 	}
-	return nil
+	return subcommands[name]
 }

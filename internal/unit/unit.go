@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/lsbinit/lsbinit/internal/config"
+	"github.com/lsbinit/lsbinit/internal/names"
 	"github.com/lsbinit/lsbinit/lsb"
 )
 
@@ -102,20 +103,11 @@ func runlevels(list string) string {
 	return b.String()
 }
 
-// subcommands are the binary's own commands: `lsbinit NAME ...` cannot
-// name a service called so (internal/generic dispatches them first).
-var subcommands = []string{"install", "uninstall", "unit", "selftest"}
-
+// addressable reports whether `lsbinit NAME ACTION` can name the service:
+// not when NAME is an action, an option or one of the binary's own
+// commands (internal/generic dispatches those first).
 func addressable(name string) bool {
-	if lsb.IsAction(name) || strings.HasPrefix(name, "-") {
-		return false
-	}
-	for _, c := range subcommands {
-		if c == name {
-			return false
-		}
-	}
-	return true
+	return !lsb.IsAction(name) && !strings.HasPrefix(name, "-") && !names.IsSubcommand(name)
 }
 
 type options struct {
