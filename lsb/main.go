@@ -92,6 +92,13 @@ func IsAction(word string) bool {
 	return false
 }
 
+// ParseAction returns the action that Invoke would run for args, or the
+// usage error it would report.
+func ParseAction(args []string) (string, error) {
+	_, action, err := parseArgs(args)
+	return action, err
+}
+
 // parseArgs accepts exactly one action and the -q (--quiet) flag anywhere.
 func parseArgs(args []string) (quiet bool, action string, err error) {
 	for _, a := range args {

@@ -100,7 +100,8 @@ func Main(argv []string, version string, getenv func(string) string, stdout, std
 		fmt.Fprintf(stderr, "%s: %v\n", Name, err)
 		return lsb.ExitUsage
 	}
-	action, ok := actionOf(inv.Action)
+	action, err := lsb.ParseAction(inv.Action)
+	ok := err == nil
 	if inv.Name == "" {
 		// Invoked as lsbinit without a service: only help and version.
 		switch {
@@ -159,20 +160,6 @@ func Main(argv []string, version string, getenv func(string) string, stdout, std
 	return lsb.Invoke(svc, inv.Action)
 }
 
-// actionOf finds the one action word in args, as lsb.Invoke would.
-func actionOf(args []string) (string, bool) {
-	action := ""
-	for _, a := range args {
-		if strings.HasPrefix(a, "-") {
-			continue
-		}
-		if action != "" || !lsb.IsAction(a) {
-			return "", false
-		}
-		action = a
-	}
-	return action, action != ""
-}
 
 // configErrorCode is LSB's answer to an unusable config: status cannot
 // tell (4); check reports a bad config (6); otherwise a permission problem
