@@ -15,6 +15,7 @@ import (
 
 	"github.com/lsbinit/lsbinit/internal/config"
 	"github.com/lsbinit/lsbinit/internal/daemon"
+	"github.com/lsbinit/lsbinit/internal/names"
 	"github.com/lsbinit/lsbinit/lsb"
 )
 
@@ -22,11 +23,13 @@ import (
 // service from its arguments instead of from argv[0].
 const Name = "lsbinit"
 
-const usage = `Usage: lsbinit [-q] NAME ACTION
+var usage = `Usage: lsbinit [-q] NAME ACTION
        lsbinit [-q] -c FILE ACTION
        NAME [-q] ACTION          (lsbinit symlinked as /etc/init.d/NAME)
+       lsbinit COMMAND ...
 Actions: start stop restart try-restart condrestart reload force-reload status
          run check header version help
+Commands: ` + strings.Join(names.Subcommands, " ") + `
 `
 
 // rcPrefix matches the S20/K01 prefix of an rc.d link.
