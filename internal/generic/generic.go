@@ -163,7 +163,6 @@ func Main(argv []string, version string, getenv func(string) string, stdout, std
 	return lsb.Invoke(svc, inv.Action)
 }
 
-
 // configErrorCode is LSB's answer to an unusable config: status cannot
 // tell (4); check reports a bad config (6); otherwise a permission problem
 // is 4 and anything else is "not configured" (6).
