@@ -262,7 +262,13 @@ func (r *runner) reload() error {
 	}
 	switch {
 	case in.supervised():
-		return prefixed(c.Name, signalProcess(in.state.Supervisor, in.state.SupervisorStart, c.ReloadSignal))
+		if err := signalProcess(in.state.Supervisor, in.state.SupervisorStart, c.ReloadSignal); err != nil {
+			return prefixed(c.Name, err)
+		}
+		if in.state.Reloads < 0 {
+			return nil // a supervisor that does not count reloads
+		}
+		return r.awaitReload(in.state.Reloads, in.state.Supervisor, in.state.SupervisorStart)
 	case in.kind == kRunning:
 		return prefixed(c.Name, signalProcess(in.pid, in.state.DaemonStart, c.ReloadSignal))
 	}

@@ -50,10 +50,15 @@ func (sv *supervisor) spawnCommand() (*exec.Cmd, error) {
 		return nil, err
 	}
 	gate, err := sv.addGate(cmd)
+	var report *os.File
+	if err == nil {
+		report, err = sv.addReport(cmd)
+	}
 	if err == nil {
 		err = cmd.Start()
-		gate.Close() // the daemon's end
 	}
+	gate.Close() // the daemon's ends
+	report.Close()
 	w.Close()
 	if err != nil {
 		r.Close()

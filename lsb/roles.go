@@ -81,14 +81,17 @@ func runDaemonRole(s Service) int {
 	}
 	reload := make(chan os.Signal, 1)
 	signal.Notify(reload, sig) // caught even without Reload: never die of it
+	report := openReport()
 	go func() {
 		for range reload {
 			if s.Reload == nil {
 				continue
 			}
-			if err := s.Reload(); err != nil {
+			err := s.Reload()
+			if err != nil {
 				fmt.Fprintf(os.Stderr, "%s: reload: %v\n", s.Name, err)
 			}
+			reportReload(report, err)
 		}
 	}()
 	if s.Run == nil {

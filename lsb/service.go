@@ -44,8 +44,12 @@ type Service struct {
 	// process and should return when ctx is cancelled (on stop). A non-nil
 	// error is written to the log and ends the daemon with status 1.
 	Run func(ctx context.Context) error
-	// Reload is called in the daemon when the reload signal arrives. For a
-	// Go program, nil means reload is unsupported (reload exits 3).
+	// Reload is called in the daemon when the reload signal arrives, on a
+	// goroutine of its own: it runs concurrently with Run, which must
+	// guard what they share. The reload action waits for it (at most
+	// StartTimeout): a non-nil error makes reload exit 1 with its message,
+	// and is written to the log; the daemon runs on. For a Go program,
+	// nil means reload is unsupported (reload exits 3).
 	Reload func() error
 	// ReloadSignal is what reload sends; default SIGHUP.
 	ReloadSignal syscall.Signal

@@ -48,6 +48,7 @@ type supervisor struct {
 	reaper *reaper       // Linux: reaps every child, adopted ones too
 
 	gate       *os.File          // the start gate's write end, while a Go daemon starts
+	reports    chan string       // a Go daemon's reload reports
 	watch      *dirwatch.Watcher // changes to the pidfile and sidecar, while running
 	watchedDir fs.FileInfo       // the directory watch watches
 
@@ -55,7 +56,7 @@ type supervisor struct {
 }
 
 func newSupervisor(c *config) *supervisor {
-	sv := &supervisor{c: c, sigs: make(chan os.Signal, 8)}
+	sv := &supervisor{c: c, sigs: make(chan os.Signal, 8), reports: make(chan string, 8)}
 	sv.tail.Lines = 10
 	sv.tail.Sticky = goCrash
 	// Stop signals, the reload signal and the usual daemon signals are
@@ -151,6 +152,8 @@ func (sv *supervisor) loop() int {
 		select {
 		case <-sv.watched():
 			sv.repairFiles()
+		case line := <-sv.reports:
+			sv.reloaded(reloadReport(line))
 		case err := <-sv.exited:
 			sv.reaped(err)
 			if !sv.shouldRespawn() {
@@ -214,6 +217,9 @@ func (sv *supervisor) forward(sig os.Signal) {
 	}
 	if s, ok := sig.(unix.Signal); ok && !sv.dead {
 		proc.Signal(sv.pid, s)
+	}
+	if sig == sv.c.ReloadSignal && !sv.reportsReloads() {
+		sv.reloaded("") // through once forwarded; a Go daemon reports
 	}
 }
 

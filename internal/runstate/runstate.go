@@ -29,6 +29,12 @@ type State struct {
 	DaemonStart     uint64
 	Phase           string // starting, ready, stopping, exited
 	Exit            string // how the daemon ended, for phase exited
+
+	// Reloads counts the reloads the supervisor has seen through (-1
+	// when the sidecar does not count them: an older supervisor), and
+	// ReloadError is how the last one failed, if it did.
+	Reloads     int
+	ReloadError string
 }
 
 // The phases a supervisor records, in the order a daemon goes through them.
@@ -47,6 +53,10 @@ func (s *State) Encode() []byte {
 	if s.Exit != "" {
 		fmt.Fprintf(&b, "exit=%s\n", s.Exit)
 	}
+	fmt.Fprintf(&b, "reloads=%d\n", s.Reloads)
+	if s.ReloadError != "" {
+		fmt.Fprintf(&b, "reload_error=%s\n", oneLine(s.ReloadError))
+	}
 	return b.Bytes()
 }
 
@@ -64,7 +74,7 @@ func Read(path string) (*State, error) {
 		return nil, err
 	}
 	defer f.Close()
-	s := &State{}
+	s := &State{Reloads: -1}
 	sc := bufio.NewScanner(io.LimitReader(f, 4096))
 	for sc.Scan() {
 		k, v, _ := strings.Cut(sc.Text(), "=")
@@ -81,6 +91,10 @@ func Read(path string) (*State, error) {
 			s.Phase = v
 		case "exit":
 			s.Exit = v
+		case "reloads":
+			s.Reloads, _ = strconv.Atoi(v)
+		case "reload_error":
+			s.ReloadError = v
 		}
 	}
 	if s.Supervisor < 2 {
@@ -139,3 +153,6 @@ func WriteAtomic(path string, data []byte) error {
 	}
 	return err
 }
+
+// oneLine folds s onto one line, as the sidecar's values must be.
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
