@@ -5,6 +5,8 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
+
+	"golang.org/x/sys/unix"
 )
 
 // The start gate closes the window between the fork of a Go daemon (the
@@ -26,8 +28,7 @@ func (sv *supervisor) addGate(cmd *exec.Cmd) (*os.File, error) {
 	if err != nil {
 		return nil, err
 	}
-	cmd.ExtraFiles = append(cmd.ExtraFiles, r)
-	cmd.Env = append(cmd.Env, gateEnv+"="+strconv.Itoa(2+len(cmd.ExtraFiles)))
+	passFile(cmd, gateEnv, r)
 	sv.gate = w
 	return r, nil
 }
@@ -47,16 +48,13 @@ func (sv *supervisor) openGate(ok bool) {
 // passGate waits, in the daemon role, until the supervisor has recorded
 // this process. It reports false when the supervisor is gone.
 func passGate() bool {
-	v := os.Getenv(gateEnv)
-	if v == "" {
+	f, set := inheritedFile(gateEnv, "gate")
+	if !set {
 		return true
 	}
-	os.Unsetenv(gateEnv)
-	fd, err := strconv.Atoi(v)
-	if err != nil || fd < 3 {
+	if f == nil {
 		return false
 	}
-	f := os.NewFile(uintptr(fd), "gate")
 	defer f.Close()
 	b := make([]byte, 1)
 	n, err := f.Read(b)
@@ -65,4 +63,29 @@ func passGate() bool {
 		return false
 	}
 	return true
+}
+
+// passFile gives cmd f as an extra descriptor and names its number in
+// cmd's environment under key, for inheritedFile in the child.
+func passFile(cmd *exec.Cmd, key string, f *os.File) {
+	cmd.ExtraFiles = append(cmd.ExtraFiles, f)
+	cmd.Env = append(cmd.Env, key+"="+strconv.Itoa(2+len(cmd.ExtraFiles)))
+}
+
+// inheritedFile takes, in a re-executed program, the descriptor its parent
+// named under key (see passFile), and removes key from the environment;
+// the descriptor is closed on exec from then on. set is false when key
+// is not set; f is nil when its value names no usable descriptor.
+func inheritedFile(key, name string) (f *os.File, set bool) {
+	v := os.Getenv(key)
+	if v == "" {
+		return nil, false
+	}
+	os.Unsetenv(key)
+	fd, err := strconv.Atoi(v)
+	if err != nil || fd < 3 {
+		return nil, true
+	}
+	unix.CloseOnExec(fd)
+	return os.NewFile(uintptr(fd), name), true
 }

@@ -4,12 +4,10 @@ import (
 	"bufio"
 	"os"
 	"os/exec"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/lsbinit/lsbinit/internal/runstate"
-	"golang.org/x/sys/unix"
 )
 
 // A reload's result travels back to the reload action: a Go daemon with a
@@ -31,8 +29,7 @@ func (sv *supervisor) addReport(cmd *exec.Cmd) (*os.File, error) {
 	if err != nil {
 		return nil, err
 	}
-	cmd.ExtraFiles = append(cmd.ExtraFiles, w)
-	cmd.Env = append(cmd.Env, reportEnv+"="+strconv.Itoa(2+len(cmd.ExtraFiles)))
+	passFile(cmd, reportEnv, w)
 	go func() {
 		defer r.Close()
 		sc := bufio.NewScanner(r)
@@ -76,14 +73,8 @@ func reportReload(report *os.File, err error) {
 
 // openReport opens, in the Go daemon, the report pipe its supervisor gave it.
 func openReport() *os.File {
-	v := os.Getenv(reportEnv)
-	os.Unsetenv(reportEnv)
-	fd, err := strconv.Atoi(v)
-	if err != nil || fd < 3 {
-		return nil
-	}
-	unix.CloseOnExec(fd)
-	return os.NewFile(uintptr(fd), "reload report")
+	f, _ := inheritedFile(reportEnv, "reload report")
+	return f
 }
 
 // awaitReload waits until the supervisor has seen through a reload after

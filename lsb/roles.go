@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"strconv"
 
 	"github.com/lsbinit/lsbinit/internal/actionlock"
 	"github.com/lsbinit/lsbinit/internal/daemon"
@@ -53,13 +52,8 @@ const lockEnv = "_LSBINIT_ACTIONLOCK"
 // on, if any: held until the verdict, it keeps every other action out
 // while this start is under way, even when its caller was killed.
 func adoptActionLock() *actionlock.Adopted {
-	v := os.Getenv(lockEnv)
-	os.Unsetenv(lockEnv)
-	fd, err := strconv.Atoi(v)
-	if err != nil || fd < 3 {
-		return nil
-	}
-	return actionlock.Adopt(fd)
+	f, _ := inheritedFile(lockEnv, "action lock")
+	return actionlock.Adopt(f)
 }
 
 // runDaemonRole runs Service.Run in the re-executed Go program: SIGTERM

@@ -274,10 +274,13 @@ func (l *Lock) Inherit() (fd int, done func()) {
 // Adopted is a lock inherited from the parent process (see Inherit).
 type Adopted struct{ f *os.File }
 
-// Adopt takes the lock inherited on descriptor fd.
-func Adopt(fd int) *Adopted {
-	unix.FcntlInt(uintptr(fd), unix.F_SETFD, unix.FD_CLOEXEC)
-	return &Adopted{f: os.NewFile(uintptr(fd), "action lock")}
+// Adopt takes the lock inherited as f (see Inherit); nil when f is nil.
+// The caller keeps f from being passed on to children of its own.
+func Adopt(f *os.File) *Adopted {
+	if f == nil {
+		return nil
+	}
+	return &Adopted{f: f}
 }
 
 // Close lets go of the inherited lock; it is free once the parent has let
