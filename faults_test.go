@@ -244,6 +244,8 @@ func waitGone(t *testing.T, pid int) {
 // status tells the truth". The supervisor owns the pidfile and the
 // sidecar, and puts them back when people or tools remove, replace or
 // change them; start never starts a second daemon meanwhile.
+//
+// It is longer than a screen: a table of the ways a file is touched.
 func TestFilesRepaired(t *testing.T) {
 	edits := map[string]func(dir string){
 		"rm-pidfile": func(dir string) { os.Remove(filepath.Join(dir, "run", "svc.pid")) },

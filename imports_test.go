@@ -8,38 +8,47 @@ import (
 
 // layers is the package map: a package may import only packages of this
 // module on a lower layer, so imports point one way and no change can
-// quietly add a back edge. A new package must be placed here.
+// quietly add a back edge. A new package must be placed here. The process
+// that runs a package's code is named in the README's Architecture.
 //
-//	0  leaves: one job each, no other package of the module but insecure
-//	1  the leaves that build on those (pidfile, logfile, config, ...)
-//	2  lsb: the library's face, the actions and the supervisor
-//	3  what runs on lsb: the binary's commands, examples, test daemons
-//	4  the lsbinit binary
+//	0  leaves: one job each, no other package of the module
+//	1  the leaves that build on those (proc, pidfile, logfile, ...)
+//	2  exitcode: the one map from errors to exit codes
+//	3  spec: the resolved service
+//	4  what reads a spec: the supervisor, and config, which writes one
+//	5  initd: the actions, run by the operator's process
+//	6  what runs on them: the library's face (lsb), the binary's commands
+//	7  the binary's command line (cli), programs built on lsb
+//	8  the lsbinit binary
 var layers = map[string]int{
 	"internal/names":                     0,
 	"internal/insecure":                  0,
 	"internal/paths":                     0,
-	"internal/proc":                      0,
 	"internal/schedule":                  0,
 	"internal/dirwatch":                  0,
 	"internal/daemon":                    0,
-	"internal/testdaemon":                1,
+	"internal/runstate":                  0,
+	"internal/proc":                      1,
 	"internal/ready":                     1,
-	"internal/runstate":                  1,
 	"internal/actionlock":                1,
 	"pidfile":                            1,
 	"logfile":                            1,
-	"internal/config":                    2,
-	"lsb":                                2,
-	"internal/scripttest":                2,
-	"internal/install":                   3,
-	"internal/unit":                      3,
-	"internal/selftest":                  3,
-	"internal/testdaemon/cmd/lsbdaemon":  3,
-	"internal/testdaemon/cmd/testdaemon": 3,
-	"examples/hello":                     3,
-	"internal/generic":                   4,
-	"":                                   5,
+	"internal/exitcode":                  2,
+	"internal/testdaemon":                2,
+	"internal/spec":                      3,
+	"internal/config":                    4,
+	"internal/supervisor":                4,
+	"internal/initd":                     5,
+	"lsb":                                6,
+	"internal/install":                   6,
+	"internal/unit":                      6,
+	"internal/selftest":                  6,
+	"internal/scripttest":                6,
+	"internal/testdaemon/cmd/testdaemon": 6,
+	"internal/testdaemon/cmd/lsbdaemon":  7,
+	"examples/hello":                     7,
+	"internal/cli":                       7,
+	"":                                   8,
 }
 
 const module = "github.com/lsbinit/lsbinit"

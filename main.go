@@ -7,12 +7,12 @@ package main
 import (
 	"os"
 
-	"github.com/lsbinit/lsbinit/internal/generic"
+	"github.com/lsbinit/lsbinit/internal/cli"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "dev"
 
 func main() {
-	os.Exit(generic.Main(os.Args, version, os.Getenv, os.Stdout, os.Stderr))
+	os.Exit(int(cli.Main(os.Args, version, os.Getenv, os.Stdout, os.Stderr)))
 }

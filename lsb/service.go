@@ -4,15 +4,12 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
-	"strings"
 	"syscall"
 	"time"
 
-	"github.com/lsbinit/lsbinit/internal/paths"
-	"github.com/lsbinit/lsbinit/internal/ready"
-	"github.com/lsbinit/lsbinit/internal/schedule"
+	"github.com/lsbinit/lsbinit/internal/exitcode"
+	"github.com/lsbinit/lsbinit/internal/spec"
 )
 
 // Service describes one service. Only Name and one of Path or Run are
@@ -49,12 +46,13 @@ type Service struct {
 	// guard what they share. The reload action waits for it (at most
 	// StartTimeout): a non-nil error makes reload exit 1 with its message,
 	// and is written to the log; the daemon runs on. For a Go program,
-	// nil means reload is unsupported (reload exits 3).
+	// nil means reload is unsupported (reload exits 3, force-reload
+	// restarts). It is the Go program's: a program at Path gets the signal.
 	Reload func() error
 	// ReloadSignal is what reload sends; default SIGHUP.
 	ReloadSignal syscall.Signal
-	// NoReload makes reload answer "unsupported" (exit 3) and force-reload
-	// restart instead.
+	// NoReload says the program at Path cannot reload: reload exits 3,
+	// and force-reload restarts. (A Go program leaves Reload nil instead.)
 	NoReload bool
 
 	// Env holds extra KEY=value entries added to the daemon's environment,
@@ -65,21 +63,21 @@ type Service struct {
 	User, Group string
 	// Dir is the daemon's working directory; default "/".
 	Dir string
-	// Umask is the daemon's umask; zero means 022, a negative value means 0.
-	Umask int
+	// Umask is the daemon's umask; the zero Mask means 022. Set it with
+	// Umask: lsb.Umask(0o027).
+	Umask Mask
 	// Nice is added to the daemon's scheduling priority (-20..19).
 	Nice int
-	// StopSchedule is a start-stop-daemon --retry schedule; default
-	// "TERM/30/KILL/5". KILL is sent to the daemon's whole process group.
-	StopSchedule string
+	// StopSchedule is how stop ends the daemon: a start-stop-daemon
+	// --retry schedule such as MustParseSchedule("TERM/30/KILL/5"), the
+	// default. KILL is sent to the daemon's whole process group.
+	StopSchedule Schedule
 	// StartTimeout bounds how long start waits for readiness; default 30s.
 	StartTimeout time.Duration
-	// Ready says when start may report success: "exec" (the default: the
-	// daemon is still alive ReadyDelay after exec), "notify" (it sends
-	// sd_notify READY=1, see the Ready function), "tcp:HOST:PORT" (it
-	// accepts connections there), "file:PATH" (it creates or changes the
-	// file), or "delay:DURATION" (it is still alive after DURATION).
-	Ready string
+	// Ready says when start may report success. The zero Readiness waits
+	// until the daemon is still alive ReadyDelay after exec; see
+	// WhenNotified, WhenListening, WhenFileChanges and AfterDelay.
+	Ready Readiness
 	// ReadyDelay is how long the daemon must stay alive after exec before
 	// start reports success with Ready "exec"; default 200ms. A daemon
 	// that exits sooner makes start fail with its last log lines.
@@ -89,10 +87,11 @@ type Service struct {
 	// supervisor then locks PidFile+".lock" instead, and trusts the PID
 	// the daemon writes only once it is proved to be DAEMON and its own.
 	PidFileByDaemon bool
-	// Respawn restarts a daemon that ended on its own: "no" (default),
-	// "on-failure" (a non-zero exit or a signal) or "always", after a
-	// back-off from 100ms doubling to 30s (reset after 10s of running).
-	Respawn string
+	// Respawn restarts a daemon that ended on its own: RespawnNo (the
+	// default), RespawnOnFailure (a non-zero exit or a signal) or
+	// RespawnAlways, after a back-off from 100ms doubling to 30s (reset
+	// after 10s of running).
+	Respawn Respawn
 
 	// Check validates the daemon's own configuration (think `nginx -t`).
 	// It runs before start, and before restart, reload and force-reload
@@ -138,142 +137,54 @@ type Header struct {
 	DefaultStop      string // default "0 1 6"
 	ShortDescription string // default Desc
 	Description      string // default Desc
-
-	// Final says the dependency and runlevel lists are given as they are
-	// to be printed: an empty one declares none, rather than taking the
-	// default (the lsbinit binary sets it: its config already holds the
-	// defaults, and REQUIRED_START= there means "none").
-	Final bool
 }
 
-// config is a Service with defaults applied and values checked.
-type config struct {
-	Service
-	sched schedule.Schedule
-	ready ready.Spec
-	umask int
+// resolve turns s into the resolved service, with every default applied
+// and every value checked, in the words of Service's fields.
+func (s Service) resolve() (*spec.Spec, error) {
+	c := &spec.Spec{
+		Name: s.Name, Desc: s.Desc, Version: s.Version,
+		PidFile: s.PidFile, LogFile: s.LogFile, LockFile: s.LockFile,
+		Path: s.Path, Args: s.Args, Run: s.Run, Reload: s.Reload,
+		ReloadSignal: s.ReloadSignal, NoReload: s.NoReload,
+		Env: s.Env, User: s.User, Group: s.Group, Dir: s.Dir, Nice: s.Nice,
+		Umask: s.Umask.value(), Schedule: s.StopSchedule.s, StartTimeout: s.StartTimeout,
+		Ready: s.Ready.r, ReadyDelay: s.ReadyDelay, PidFileByDaemon: s.PidFileByDaemon,
+		Respawn: s.Respawn.spec(), Check: s.Check, CheckCommand: s.CheckCommand,
+		Header: spec.Header(s.Header).WithListDefaults(), InitInfo: s.InitInfo,
+		Stdout: s.Stdout, Stderr: s.Stderr, Source: s.Source,
+	}
+	if err := s.check(); err != nil {
+		c.Complete() // for the messages of usage and help
+		return c, err
+	}
+	return c, c.Complete()
 }
 
-func (s Service) resolve() (*config, error) {
-	if s.Name == "" || strings.ContainsAny(s.Name, "/\x00") {
-		return nil, fail(ExitNotConfigured, "service name %q is not usable", s.Name)
-	}
-	if s.Path == "" && s.Run == nil {
-		return nil, fail(ExitNotConfigured, "%s: neither a program (DAEMON) nor a Run function is set", s.Name)
-	}
-	if s.Path != "" && !filepath.IsAbs(s.Path) {
-		return nil, fail(ExitNotConfigured, "%s: DAEMON %q is not an absolute path", s.Name, s.Path)
-	}
-	c := &config{Service: s}
-	c.fillDefaults()
-	var err error
-	if c.sched, err = schedule.Parse(c.StopSchedule); err != nil {
-		return nil, fail(ExitNotConfigured, "%s: STOP_SCHEDULE: %v", s.Name, err)
-	}
-	if c.ready, err = ready.Parse(c.Ready); err != nil {
-		return nil, fail(ExitNotConfigured, "%s: READY: %v", s.Name, err)
-	}
-	switch c.Respawn {
-	case "", "no", "on-failure", "always":
-	default:
-		return nil, fail(ExitNotConfigured, "%s: RESPAWN %q is not one of no, on-failure, always", s.Name, c.Respawn)
-	}
-	for _, p := range []struct{ key, val string }{{"PIDFILE", c.PidFile}, {"LOGFILE", c.LogFile}, {"LOCKFILE", c.LockFile}, {"CHDIR", c.Dir}} {
-		if p.val != "" && p.val != "none" && !filepath.IsAbs(p.val) {
-			return nil, fail(ExitNotConfigured, "%s: %s %q is not an absolute path", s.Name, p.key, p.val)
-		}
-	}
-	if c.Nice < -20 || c.Nice > 19 {
-		return nil, fail(ExitNotConfigured, "%s: NICE %d is outside -20..19", s.Name, c.Nice)
-	}
-	return c, nil
-}
-
-func (c *config) fillDefaults() {
-	uid := os.Geteuid()
-	if c.Desc == "" {
-		c.Desc = c.Name
-	}
-	if c.PidFile == "" {
-		c.PidFile = paths.PidFile(c.Name, uid, os.Getenv)
-	}
-	if c.LogFile == "" {
-		c.LogFile = paths.LogFile(c.Name, c.PidFile, uid)
-	}
-	if c.ReloadSignal == 0 {
-		c.ReloadSignal = syscall.SIGHUP
-	}
-	if c.Path == "" && c.Reload == nil {
-		c.NoReload = true
-	}
-	if c.Dir == "" {
-		c.Dir = "/"
+// check finds what the typed settings cannot rule out, and names it in
+// Go's words; spec.Complete checks the rest.
+func (s Service) check() error {
+	fail := func(format string, args ...any) error {
+		return exitcode.Fail(exitcode.NotConfigured, "%s: %s", s.Name, fmt.Sprintf(format, args...))
 	}
 	switch {
-	case c.Umask == 0:
-		c.umask = 0o022
-	case c.Umask < 0:
-		c.umask = 0
-	default:
-		c.umask = c.Umask
+	case s.Ready.err != nil:
+		return fail("Ready: %v", s.Ready.err)
+	case s.Respawn.spec() < 0:
+		return fail("Respawn: %d is not RespawnNo, RespawnOnFailure or RespawnAlways", int(s.Respawn))
+	case s.Path != "" && s.Reload != nil:
+		return fail("Reload is set, but the daemon is the program at Path: reload sends it ReloadSignal")
+	case s.Path == "" && s.NoReload:
+		return fail("NoReload is for a program at Path: a Go program without reload leaves Reload nil")
 	}
-	if c.StopSchedule == "" {
-		c.StopSchedule = "TERM/30/KILL/5"
+	for _, p := range []struct{ field, val string }{{"Path", s.Path}, {"PidFile", s.PidFile},
+		{"LogFile", s.LogFile}, {"LockFile", s.LockFile}, {"Dir", s.Dir}} {
+		if p.val != "" && !filepath.IsAbs(p.val) && (p.field != "LogFile" || p.val != "none") {
+			return fail("%s %q is not an absolute path", p.field, p.val)
+		}
 	}
-	if c.StartTimeout <= 0 {
-		c.StartTimeout = 30 * time.Second
-	}
-	if c.ReadyDelay <= 0 {
-		c.ReadyDelay = 200 * time.Millisecond
-	}
-	if c.Stdout == nil {
-		c.Stdout = os.Stdout
-	}
-	if c.Stderr == nil {
-		c.Stderr = os.Stderr
-	}
-}
-
-// stateFile is the sidecar where the supervisor records who it is and how
-// far the daemon got; the pidfile itself holds nothing but the PID.
-func (c *config) stateFile() string { return c.PidFile + ".lsbinit" }
-
-// preflight checks, before anything is created, what start needs: the
-// program (5), and the identity and directory it runs with (6).
-func (c *config) preflight() error {
-	if err := c.checkInstalled(); err != nil {
-		return err
-	}
-	if _, _, err := c.credential(); err != nil {
-		return withCode(ExitNotConfigured, fmt.Errorf("%s: %w", c.Name, err))
-	}
-	if info, err := os.Stat(c.Dir); err != nil || !info.IsDir() {
-		return fail(ExitNotConfigured, "%s: CHDIR %s: no such directory", c.Name, c.Dir)
-	}
-	if c.Nice < 0 && os.Geteuid() != 0 {
-		return fail(ExitNoPrivilege, "%s: NICE %d (a higher priority) needs root", c.Name, c.Nice)
+	if s.Nice < -20 || s.Nice > 19 {
+		return fail("Nice %d is outside -20..19", s.Nice)
 	}
 	return nil
-}
-
-// checkInstalled answers LSB's "program is not installed" (5).
-func (c *config) checkInstalled() error {
-	if c.Path == "" {
-		return nil
-	}
-	info, err := os.Stat(c.Path)
-	if err != nil {
-		return fail(ExitNotInstalled, "%s: DAEMON %s: %v", c.Name, c.Path, unwrapPath(err))
-	}
-	if info.IsDir() || info.Mode().Perm()&0o111 == 0 {
-		return fail(ExitNotInstalled, "%s: DAEMON %s is not an executable file", c.Name, c.Path)
-	}
-	return nil
-}
-
-func unwrapPath(err error) error {
-	if pe, ok := err.(*os.PathError); ok {
-		return pe.Err
-	}
-	return err
 }

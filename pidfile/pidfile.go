@@ -41,6 +41,10 @@ type File struct {
 	info fs.FileInfo
 }
 
+// ReaderWait is a good wait for Acquire: a status probe holds a shared
+// lock for microseconds, an owner holds the exclusive lock for good.
+const ReaderWait = 100 * time.Millisecond
+
 // Acquire creates (mode 0644) or opens the pidfile at path without
 // following a symlink and takes its exclusive lock. It retries for up to
 // wait while the lock is busy (a reader holds a shared lock for an instant),

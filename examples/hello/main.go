@@ -61,7 +61,7 @@ func main() {
 		Run:     s.serve,
 		Reload:  s.reload,
 		// start returns once serve has called lsb.Ready: the port is open.
-		Ready:    "notify",
+		Ready:    lsb.WhenNotified(),
 		InitInfo: initInfo,
 	}
 	if dir := os.Getenv("HELLO_RUNDIR"); dir != "" {

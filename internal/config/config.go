@@ -10,6 +10,7 @@ import (
 
 	"github.com/lsbinit/lsbinit/internal/ready"
 	"github.com/lsbinit/lsbinit/internal/schedule"
+	"github.com/lsbinit/lsbinit/internal/spec"
 )
 
 // Options says which service to load the configuration of, and from where.
@@ -72,14 +73,14 @@ type Config struct {
 	// 0 ("none") means the service does not support reload.
 	ReloadSignal unix.Signal
 
-	Ready        Ready         // READY, default exec
+	Ready        ready.Spec    // READY, default exec
 	StartTimeout time.Duration // START_TIMEOUT, > 0, default 30s
 
-	Respawn         string   // RESPAWN: "no" (default), "on-failure" or "always"
-	PidFileByDaemon bool     // PIDFILE_BY_DAEMON, default false
-	LockFile        string   // LOCKFILE, absolute, or "" for none
-	CheckCmd        []string // CHECK_CMD split into words; nil for none
-	Header          Header   // the LSB header fields
+	Respawn         spec.Respawn // RESPAWN: no (default), on-failure or always
+	PidFileByDaemon bool         // PIDFILE_BY_DAEMON, default false
+	LockFile        string       // LOCKFILE, absolute, or "" for none
+	CheckCmd        []string     // CHECK_CMD split into words; nil for none
+	Header          spec.Header  // the LSB header fields, each final: an empty list declares none
 
 	// Exports are "KEY=value" for every exported variable, in order of
 	// first export, with final values. Config keys may be exported too.
@@ -88,24 +89,6 @@ type Config struct {
 	// Warnings are problems that do not stop the service, such as
 	// `FILE:LINE: FOO: unknown key (ignored)`; `lsbinit check` shows them.
 	Warnings []string
-}
-
-// Ready says when start may report success (the READY key).
-type Ready = ready.Spec
-
-// Header holds the fields of the LSB "### BEGIN INIT INFO" block (LSB
-// Core, "Comment Conventions for Init Scripts"). Lists are separated by
-// single spaces.
-type Header struct {
-	Provides         string // PROVIDES, default Name
-	RequiredStart    string // REQUIRED_START, default "$remote_fs $syslog"
-	RequiredStop     string // REQUIRED_STOP, default the final RequiredStart
-	ShouldStart      string // SHOULD_START, default ""
-	ShouldStop       string // SHOULD_STOP, default ""
-	DefaultStart     string // DEFAULT_START, default "2 3 4 5"
-	DefaultStop      string // DEFAULT_STOP, default "0 1 6"
-	ShortDescription string // SHORT_DESCRIPTION, default Desc
-	Description      string // DESCRIPTION, default Desc
 }
 
 // Load reads the configuration of a service: opts.File or

@@ -12,7 +12,9 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/lsbinit/lsbinit/internal/ready"
 	"github.com/lsbinit/lsbinit/internal/schedule"
+	"github.com/lsbinit/lsbinit/internal/spec"
 )
 
 func TestDefaultsNonRoot(t *testing.T) {
@@ -33,10 +35,10 @@ func TestDefaultsNonRoot(t *testing.T) {
 		Umask:        0o022,
 		StopSchedule: schedule.Default(),
 		ReloadSignal: unix.SIGHUP,
-		Ready:        Ready{Kind: "exec"},
+		Ready:        ready.Spec{Kind: "exec"},
 		StartTimeout: 30 * time.Second,
-		Respawn:      "no",
-		Header: Header{
+		Respawn:      spec.RespawnNo,
+		Header: spec.Header{
 			Provides: "svc", RequiredStart: "$remote_fs $syslog", RequiredStop: "$remote_fs $syslog",
 			DefaultStart: "2 3 4 5", DefaultStop: "0 1 6", ShortDescription: "svc", Description: "svc",
 		},
@@ -118,10 +120,10 @@ web server"
 		Daemon: "/usr/sbin/nginx", DaemonArgs: []string{"-g", "daemon on;"}, Desc: "web server",
 		PidFile: "/run/nginx.pid", LogFile: "none", User: "www-data", Group: "www-data",
 		Chdir: "/var/www", Umask: 0o027, Nice: -5, StopSchedule: sched, ReloadSignal: unix.SIGUSR1,
-		Ready: Ready{Kind: "tcp", Addr: "[::1]:80"}, StartTimeout: 90 * time.Second,
-		Respawn: "on-failure", PidFileByDaemon: true, LockFile: "/var/lock/subsys/nginx",
+		Ready: ready.Spec{Kind: "tcp", Addr: "[::1]:80"}, StartTimeout: 90 * time.Second,
+		Respawn: spec.RespawnOnFailure, PidFileByDaemon: true, LockFile: "/var/lock/subsys/nginx",
 		CheckCmd: []string{"/usr/sbin/nginx", "-t"},
-		Header: Header{
+		Header: spec.Header{
 			Provides: "nginx httpd", RequiredStart: "$remote_fs $network", RequiredStop: "$remote_fs $network",
 			ShouldStart: "$time", ShouldStop: "$time", DefaultStart: "S 2 3", DefaultStop: "",
 			ShortDescription: "nginx web server", Description: "A fast\nweb server",
@@ -147,17 +149,17 @@ func TestValueForms(t *testing.T) {
 		{"RELOAD_SIGNAL=none", func(c *Config) bool { return c.ReloadSignal == 0 }},
 		{"RELOAD_SIGNAL=SIGUSR2", func(c *Config) bool { return c.ReloadSignal == unix.SIGUSR2 }},
 		{"RELOAD_SIGNAL=1", func(c *Config) bool { return c.ReloadSignal == unix.SIGHUP }},
-		{"READY=notify", func(c *Config) bool { return c.Ready == Ready{Kind: "notify"} }},
-		{"READY=exec", func(c *Config) bool { return c.Ready == Ready{Kind: "exec"} }},
-		{"READY=tcp:localhost:8080", func(c *Config) bool { return c.Ready == Ready{Kind: "tcp", Addr: "localhost:8080"} }},
+		{"READY=notify", func(c *Config) bool { return c.Ready == ready.Spec{Kind: "notify"} }},
+		{"READY=exec", func(c *Config) bool { return c.Ready == ready.Spec{Kind: "exec"} }},
+		{"READY=tcp:localhost:8080", func(c *Config) bool { return c.Ready == ready.Spec{Kind: "tcp", Addr: "localhost:8080"} }},
 		{"READY=tcp:127.0.0.1:065535", func(c *Config) bool { return c.Ready.Addr == "127.0.0.1:65535" }},
-		{"READY=file:/run/app.ready", func(c *Config) bool { return c.Ready == Ready{Kind: "file", Path: "/run/app.ready"} }},
-		{"READY=delay:2.5", func(c *Config) bool { return c.Ready == Ready{Kind: "delay", Delay: 2500 * time.Millisecond} }},
+		{"READY=file:/run/app.ready", func(c *Config) bool { return c.Ready == ready.Spec{Kind: "file", Path: "/run/app.ready"} }},
+		{"READY=delay:2.5", func(c *Config) bool { return c.Ready == ready.Spec{Kind: "delay", Delay: 2500 * time.Millisecond} }},
 		{"READY=delay:500ms", func(c *Config) bool { return c.Ready.Delay == 500*time.Millisecond }},
 		{"START_TIMEOUT=45", func(c *Config) bool { return c.StartTimeout == 45*time.Second }},
 		{"START_TIMEOUT=2m", func(c *Config) bool { return c.StartTimeout == 2*time.Minute }},
-		{"RESPAWN=always", func(c *Config) bool { return c.Respawn == "always" }},
-		{"RESPAWN=no", func(c *Config) bool { return c.Respawn == "no" }},
+		{"RESPAWN=always", func(c *Config) bool { return c.Respawn == spec.RespawnAlways }},
+		{"RESPAWN=no", func(c *Config) bool { return c.Respawn == spec.RespawnNo }},
 		{"PIDFILE_BY_DAEMON=true", func(c *Config) bool { return c.PidFileByDaemon }},
 		{"PIDFILE_BY_DAEMON=1", func(c *Config) bool { return c.PidFileByDaemon }},
 		{"PIDFILE_BY_DAEMON=NO", func(c *Config) bool { return !c.PidFileByDaemon }},

@@ -7,6 +7,7 @@ import (
 	"testing"
 )
 
+// It is longer than a screen: a table of cases.
 func TestParseAccepted(t *testing.T) {
 	env := map[string]string{"HOME": "/home/u", "FROMENV": "e", "SPACED": "a  b"}
 	tests := []struct {
@@ -79,6 +80,7 @@ func TestParseAccepted(t *testing.T) {
 	}
 }
 
+// It is longer than a screen: a table of cases.
 func TestParseRefused(t *testing.T) {
 	const never = "(the file is parsed, never executed)"
 	tests := []struct {

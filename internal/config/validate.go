@@ -4,12 +4,13 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"golang.org/x/sys/unix"
 
 	"github.com/lsbinit/lsbinit/internal/paths"
+	"github.com/lsbinit/lsbinit/internal/ready"
 	"github.com/lsbinit/lsbinit/internal/schedule"
+	"github.com/lsbinit/lsbinit/internal/spec"
 )
 
 // isKey reports whether key is one of the SPEC's config keys.
@@ -104,7 +105,7 @@ func (c *checker) paths() {
 		}
 		return absPath(s)
 	})
-	cfg.Chdir = typed(c, "CHDIR", "/", existingDir)
+	cfg.Chdir = typed(c, "CHDIR", spec.DefaultDir, existingDir)
 	cfg.LockFile = typed(c, "LOCKFILE", "", absPath)
 }
 
@@ -113,11 +114,11 @@ func (c *checker) process() {
 	cfg := c.cfg
 	cfg.User = typed(c, "USER", "", parseUser)
 	cfg.Group = typed(c, "GROUP", "", parseGroup)
-	cfg.Umask = typed(c, "UMASK", 0o022, parseUmask)
+	cfg.Umask = typed(c, "UMASK", spec.DefaultUmask, parseUmask)
 	cfg.Nice = typed(c, "NICE", 0, parseNice)
 	cfg.StopSchedule = typed(c, "STOP_SCHEDULE", schedule.Default(), parseSchedule)
 	cfg.ReloadSignal = typed(c, "RELOAD_SIGNAL", unix.SIGHUP, parseReloadSignal)
-	cfg.Respawn = typed(c, "RESPAWN", "no", parseRespawn)
+	cfg.Respawn = typed(c, "RESPAWN", spec.RespawnNo, parseRespawn)
 	cfg.PidFileByDaemon = typed(c, "PIDFILE_BY_DAEMON", false, parseBool)
 }
 
@@ -125,9 +126,9 @@ func (c *checker) process() {
 // before the start timeout does.
 func (c *checker) readiness() {
 	cfg := c.cfg
-	cfg.Ready = typed(c, "READY", Ready{Kind: "exec"}, parseReady)
-	cfg.StartTimeout = typed(c, "START_TIMEOUT", 30*time.Second, parseTimeout)
-	if cfg.Ready.Kind == "delay" && cfg.Ready.Delay >= cfg.StartTimeout {
+	cfg.Ready = typed(c, "READY", ready.Spec{Kind: ready.Exec}, parseReady)
+	cfg.StartTimeout = typed(c, "START_TIMEOUT", spec.DefaultStartTimeout, parseTimeout)
+	if cfg.Ready.Kind == ready.Delay && cfg.Ready.Delay >= cfg.StartTimeout {
 		a, _ := c.final("READY")
 		c.fail(a, "READY", fmt.Errorf("delay %v is not shorter than START_TIMEOUT (%v):"+
 			" start would always time out", cfg.Ready.Delay, cfg.StartTimeout))
@@ -140,12 +141,12 @@ func (c *checker) readiness() {
 func (c *checker) header() {
 	h := &c.cfg.Header
 	h.Provides = typed(c, "PROVIDES", c.cfg.Name, list)
-	h.RequiredStart = c.list("REQUIRED_START", "$remote_fs $syslog", list)
+	h.RequiredStart = c.list("REQUIRED_START", spec.DefaultRequiredStart, list)
 	h.RequiredStop = c.list("REQUIRED_STOP", h.RequiredStart, list)
 	h.ShouldStart = c.list("SHOULD_START", "", list)
 	h.ShouldStop = c.list("SHOULD_STOP", "", list)
-	h.DefaultStart = c.list("DEFAULT_START", "2 3 4 5", parseRunlevels)
-	h.DefaultStop = c.list("DEFAULT_STOP", "0 1 6", parseRunlevels)
+	h.DefaultStart = c.list("DEFAULT_START", spec.DefaultDefaultStart, parseRunlevels)
+	h.DefaultStop = c.list("DEFAULT_STOP", spec.DefaultDefaultStop, parseRunlevels)
 	h.ShortDescription = typed(c, "SHORT_DESCRIPTION", c.cfg.Desc, oneLine)
 	h.Description = typed(c, "DESCRIPTION", c.cfg.Desc, func(s string) (string, error) {
 		return s, nil

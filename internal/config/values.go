@@ -14,6 +14,7 @@ import (
 
 	"github.com/lsbinit/lsbinit/internal/ready"
 	"github.com/lsbinit/lsbinit/internal/schedule"
+	"github.com/lsbinit/lsbinit/internal/spec"
 )
 
 // This file parses the values of the typed keys. Each parser's error is
@@ -95,7 +96,7 @@ func parseReloadSignal(s string) (unix.Signal, error) {
 }
 
 // parseReady reads READY (see package ready).
-func parseReady(s string) (Ready, error) { return ready.Parse(s) }
+func parseReady(s string) (ready.Spec, error) { return ready.Parse(s) }
 
 // parseUser accepts an existing user name or numeric ID.
 func parseUser(s string) (string, error) {
@@ -141,12 +142,12 @@ func existingDir(s string) (string, error) {
 }
 
 // parseRespawn accepts no, on-failure or always.
-func parseRespawn(s string) (string, error) {
-	switch s {
-	case "no", "on-failure", "always":
-		return s, nil
+func parseRespawn(s string) (spec.Respawn, error) {
+	r, err := spec.ParseRespawn(s)
+	if err != nil {
+		return r, fmt.Errorf("%s is not one of no, on-failure, always", quote(s))
 	}
-	return "", fmt.Errorf("%s is not one of no, on-failure, always", quote(s))
+	return r, nil
 }
 
 // parseBool accepts yes/no, true/false and 1/0, in any case.

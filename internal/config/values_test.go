@@ -6,6 +6,7 @@ import (
 	"testing"
 )
 
+// It is longer than a screen: a table of cases.
 func TestBadValues(t *testing.T) {
 	tests := []struct{ line, want string }{
 		{"DAEMON=bin/app", `DAEMON: "bin/app" is not an absolute path`},

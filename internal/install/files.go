@@ -11,7 +11,7 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/lsbinit/lsbinit/lsb"
+	"github.com/lsbinit/lsbinit/internal/exitcode"
 )
 
 // kind is what is found at a path install writes.
@@ -117,18 +117,18 @@ func shellQuote(s string) string {
 }
 
 // writeFile replaces path atomically with data.
-func (o *options) writeFile(path string, data []byte, perm fs.FileMode) int {
+func (o *options) writeFile(path string, data []byte, perm fs.FileMode) exitcode.Code {
 	if o.dryRun {
 		o.step("write %s", path)
-		return lsb.ExitOK
+		return exitcode.OK
 	}
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return o.fail(lsb.ExitFailed, "%v", err)
+		return o.fail(exitcode.Failed, "%v", err)
 	}
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".lsbinit-")
 	if err != nil {
-		return o.fail(lsb.ExitFailed, "%v", err)
+		return o.fail(exitcode.Failed, "%v", err)
 	}
 	tmp := f.Name()
 	_, err = f.Write(data)
@@ -146,20 +146,20 @@ func (o *options) writeFile(path string, data []byte, perm fs.FileMode) int {
 	}
 	if err != nil {
 		os.Remove(tmp)
-		return o.fail(lsb.ExitFailed, "writing %s: %v", path, err)
+		return o.fail(exitcode.Failed, "writing %s: %v", path, err)
 	}
 	o.step("wrote %s", path)
-	return lsb.ExitOK
+	return exitcode.OK
 }
 
 // writeLink replaces path atomically with a symlink to target.
-func (o *options) writeLink(path, target string) int {
+func (o *options) writeLink(path, target string) exitcode.Code {
 	if o.dryRun {
 		o.step("symlink %s -> %s", path, target)
-		return lsb.ExitOK
+		return exitcode.OK
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return o.fail(lsb.ExitFailed, "%v", err)
+		return o.fail(exitcode.Failed, "%v", err)
 	}
 	tmp := filepath.Join(filepath.Dir(path), fmt.Sprintf(".%s.lsbinit-%d", filepath.Base(path), os.Getpid()))
 	os.Remove(tmp)
@@ -169,20 +169,20 @@ func (o *options) writeLink(path, target string) int {
 	}
 	if err != nil {
 		os.Remove(tmp)
-		return o.fail(lsb.ExitFailed, "symlinking %s: %v", path, err)
+		return o.fail(exitcode.Failed, "symlinking %s: %v", path, err)
 	}
 	o.step("symlinked %s -> %s", path, target)
-	return lsb.ExitOK
+	return exitcode.OK
 }
 
-func (o *options) remove(path string) int {
+func (o *options) remove(path string) exitcode.Code {
 	if o.dryRun {
 		o.step("remove %s", path)
-		return lsb.ExitOK
+		return exitcode.OK
 	}
 	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return o.fail(lsb.ExitFailed, "%v", err)
+		return o.fail(exitcode.Failed, "%v", err)
 	}
 	o.step("removed %s", path)
-	return lsb.ExitOK
+	return exitcode.OK
 }

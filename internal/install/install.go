@@ -32,7 +32,7 @@ import (
 	"strings"
 
 	"github.com/lsbinit/lsbinit/internal/config"
-	"github.com/lsbinit/lsbinit/lsb"
+	"github.com/lsbinit/lsbinit/internal/exitcode"
 )
 
 // Marker is the comment line that marks a file as written by install.
@@ -55,7 +55,7 @@ type options struct {
 	initScript, override, conf string
 }
 
-func parse(prog string, args []string, getenv func(string) string, stdout, stderr io.Writer, uninstall bool) (*options, int) {
+func parse(prog string, args []string, getenv func(string) string, stdout, stderr io.Writer, uninstall bool) (*options, exitcode.Code) {
 	o := &options{prog: prog, getenv: getenv, stdout: stdout, stderr: stderr}
 	usage := "Usage: lsbinit install NAME [--dry-run] [--symlink] [--no-enable]"
 	if uninstall {
@@ -73,30 +73,39 @@ func parse(prog string, args []string, getenv func(string) string, stdout, stder
 			o.noStop = true
 		case a == "-h" || a == "--help":
 			fmt.Fprintln(stdout, usage)
-			return nil, lsb.ExitOK
+			return nil, exitcode.OK
 		case strings.HasPrefix(a, "-"):
 			fmt.Fprintf(stderr, "%s: unknown option %q\n%s\n", prog, a, usage)
-			return nil, lsb.ExitUsage
+			return nil, exitcode.Usage
 		case o.name != "":
 			fmt.Fprintf(stderr, "%s: unexpected argument %q\n%s\n", prog, a, usage)
-			return nil, lsb.ExitUsage
+			return nil, exitcode.Usage
 		default:
 			o.name = a
 		}
 	}
 	if o.name == "" {
 		fmt.Fprintf(stderr, "%s: which service? Give NAME\n%s\n", prog, usage)
-		return nil, lsb.ExitUsage
+		return nil, exitcode.Usage
 	}
 	if !validName.MatchString(o.name) || o.name == "lsbinit" {
 		fmt.Fprintf(stderr, "%s: invalid service name %q (letters, digits and _.@+- only)\n", prog, o.name)
-		return nil, lsb.ExitUsage
+		return nil, exitcode.Usage
 	}
+	if code := o.locate(); code != exitcode.OK {
+		return nil, code
+	}
+	return o, exitcode.OK
+}
+
+// locate finds the files install writes, under $LSBINIT_ETC or /etc, and
+// the lsbinit binary, and checks the caller may write them.
+func (o *options) locate() exitcode.Code {
 	o.etc = "/etc"
-	if e := getenv("LSBINIT_ETC"); e != "" {
+	if e := o.getenv("LSBINIT_ETC"); e != "" {
 		if !filepath.IsAbs(e) {
-			fmt.Fprintf(stderr, "%s: LSBINIT_ETC must be an absolute directory, not %q\n", prog, e)
-			return nil, lsb.ExitUsage
+			fmt.Fprintf(o.stderr, "%s: LSBINIT_ETC must be an absolute directory, not %q\n", o.prog, e)
+			return exitcode.Usage
 		}
 		o.etc = filepath.Clean(e)
 	}
@@ -105,19 +114,19 @@ func parse(prog string, args []string, getenv func(string) string, stdout, stder
 	o.override = filepath.Join(o.etc, "insserv", "overrides", o.name)
 	o.conf = filepath.Join(o.etc, "lsbinit", o.name+".conf")
 	if !o.dryRun && os.Geteuid() != 0 {
-		fmt.Fprintf(stderr, "%s: %s: must be run as root\n", prog, o.name)
-		return nil, lsb.ExitNoPrivilege
+		fmt.Fprintf(o.stderr, "%s: %s: must be run as root\n", o.prog, o.name)
+		return exitcode.NoPrivilege
 	}
 	exe, err := os.Executable()
 	if err == nil {
 		exe, err = filepath.EvalSymlinks(exe)
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "%s: cannot find the lsbinit executable: %v\n", prog, err)
-		return nil, lsb.ExitFailed
+		fmt.Fprintf(o.stderr, "%s: cannot find the lsbinit executable: %v\n", o.prog, err)
+		return exitcode.Failed
 	}
 	o.exe = exe
-	return o, -1
+	return exitcode.OK
 }
 
 // step prints what is (or, with --dry-run, would be) done.
@@ -125,13 +134,13 @@ func (o *options) step(format string, args ...any) {
 	fmt.Fprintf(o.stdout, format+"\n", args...)
 }
 
-func (o *options) fail(code int, format string, args ...any) int {
+func (o *options) fail(code exitcode.Code, format string, args ...any) exitcode.Code {
 	fmt.Fprintf(o.stderr, "%s: %s: %s\n", o.prog, o.name, fmt.Sprintf(format, args...))
 	return code
 }
 
 // Main is `lsbinit install NAME`.
-func Main(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+func Main(args []string, getenv func(string) string, stdout, stderr io.Writer) exitcode.Code {
 	o, code := parse("lsbinit install", args, getenv, stdout, stderr, false)
 	if o == nil {
 		return code
@@ -139,78 +148,120 @@ func Main(args []string, getenv func(string) string, stdout, stderr io.Writer) i
 	return o.install()
 }
 
-func (o *options) install() int {
+func (o *options) install() exitcode.Code {
+	header, reload, code := o.loadConfig()
+	if code != exitcode.OK {
+		return code
+	}
+	// Check everything before changing anything.
+	have, code := o.survey()
+	if code != exitcode.OK {
+		return code
+	}
+	var changed bool
+	if o.symlink {
+		changed, code = o.installSymlink(header, have)
+	} else {
+		changed, code = o.installWrapper(header, reload, have)
+	}
+	if code != exitcode.OK {
+		return code
+	}
+	return o.enable(changed)
+}
+
+// loadConfig checks that the service's config is usable, and returns the
+// header it declares and whether it can reload.
+func (o *options) loadConfig() (header string, reload bool, code exitcode.Code) {
 	cfg, err := config.Load(config.Options{Name: o.name, EtcDir: o.etc, Getenv: o.getenv, UID: os.Geteuid()})
 	if err != nil {
 		for _, line := range strings.Split(err.Error(), "\n") {
 			fmt.Fprintf(o.stderr, "%s: %s: %s\n", o.prog, o.name, line)
 		}
-		return o.fail(lsb.ExitNotConfigured, "not installed: fix the config first (lsbinit %s check)", o.name)
+		return "", false, o.fail(exitcode.NotConfigured, "not installed: fix the config first (lsbinit %s check)", o.name)
 	}
 	if len(cfg.Files) == 0 {
-		return o.fail(lsb.ExitNotConfigured, "not installed: no config file (write %s first)", o.conf)
+		return "", false, o.fail(exitcode.NotConfigured, "not installed: no config file (write %s first)", o.conf)
 	}
-	header, err := o.header()
+	header, err = o.header()
 	if err != nil {
-		return o.fail(lsb.ExitNotConfigured, "cannot get the LSB header: %v", err)
+		return "", false, o.fail(exitcode.NotConfigured, "cannot get the LSB header: %v", err)
 	}
-	reload := cfg.ReloadSignal != 0
+	return header, cfg.ReloadSignal != 0, exitcode.OK
+}
 
-	// Check everything before changing anything.
-	scriptKind, scriptData, err := o.classify(o.initScript)
-	if err != nil {
-		return o.fail(lsb.ExitFailed, "%v", err)
-	}
-	if scriptKind == foreign {
-		return o.fail(lsb.ExitFailed, "%s exists and was not written by lsbinit install; not touching it (remove or rename it first)", o.initScript)
-	}
-	ovKind, ovData, err := o.classify(o.override)
-	if err != nil {
-		return o.fail(lsb.ExitFailed, "%v", err)
-	}
-	if ovKind == foreign && o.symlink {
-		return o.fail(lsb.ExitFailed, "%s exists and was not written by lsbinit install; not touching it (remove or rename it first)", o.override)
-	}
+// installed is what survey found at the init script's and the insserv
+// override's paths.
+type installed struct {
+	scriptKind, ovKind kind
+	scriptData, ovData []byte
+}
 
-	changed := false
-	if o.symlink {
-		ovWant := []byte(Marker + "\n" + header)
-		if !(ovKind == ours && bytes.Equal(ovData, ovWant)) {
-			if code := o.writeFile(o.override, ovWant, 0o644); code != lsb.ExitOK {
-				return code
-			}
-			changed = true
-		} else {
-			o.step("%s is up to date", o.override)
-		}
-		target, _ := os.Readlink(o.initScript)
-		if scriptKind == ours && scriptData == nil && target == o.exe {
-			o.step("%s is up to date", o.initScript)
-		} else {
-			if code := o.writeLink(o.initScript, o.exe); code != lsb.ExitOK {
-				return code
-			}
-			changed = true
-		}
+// survey looks at the files install would write, and refuses files that
+// lsbinit install did not write.
+func (o *options) survey() (have installed, code exitcode.Code) {
+	var err error
+	if have.scriptKind, have.scriptData, err = o.classify(o.initScript); err != nil {
+		return have, o.fail(exitcode.Failed, "%v", err)
+	}
+	if have.scriptKind == foreign {
+		return have, o.fail(exitcode.Failed, "%s exists and was not written by lsbinit install; not touching it (remove or rename it first)", o.initScript)
+	}
+	if have.ovKind, have.ovData, err = o.classify(o.override); err != nil {
+		return have, o.fail(exitcode.Failed, "%v", err)
+	}
+	if have.ovKind == foreign && o.symlink {
+		return have, o.fail(exitcode.Failed, "%s exists and was not written by lsbinit install; not touching it (remove or rename it first)", o.override)
+	}
+	return have, exitcode.OK
+}
+
+// installSymlink makes the init script a symlink to the binary, with the
+// header in an insserv override.
+func (o *options) installSymlink(header string, have installed) (changed bool, code exitcode.Code) {
+	ovWant := []byte(Marker + "\n" + header)
+	if have.ovKind == ours && bytes.Equal(have.ovData, ovWant) {
+		o.step("%s is up to date", o.override)
+	} else if code := o.writeFile(o.override, ovWant, 0o644); code != exitcode.OK {
+		return false, code
 	} else {
-		want := []byte(wrapper(o.name, o.exe, header, reload))
-		info, _ := os.Lstat(o.initScript)
-		if scriptKind == ours && bytes.Equal(scriptData, want) && info.Mode().Perm() == 0o755 {
-			o.step("%s is up to date", o.initScript)
-		} else {
-			if code := o.writeFile(o.initScript, want, 0o755); code != lsb.ExitOK {
-				return code
-			}
-			changed = true
-		}
-		if ovKind == ours {
-			// Left over from an earlier --symlink install.
-			if code := o.remove(o.override); code != lsb.ExitOK {
-				return code
-			}
+		changed = true
+	}
+	target, _ := os.Readlink(o.initScript)
+	if have.scriptKind == ours && have.scriptData == nil && target == o.exe {
+		o.step("%s is up to date", o.initScript)
+		return changed, exitcode.OK
+	}
+	if code := o.writeLink(o.initScript, o.exe); code != exitcode.OK {
+		return changed, code
+	}
+	return true, exitcode.OK
+}
+
+// installWrapper writes the init script as a wrapper that carries the
+// header and execs the binary.
+func (o *options) installWrapper(header string, reload bool, have installed) (changed bool, code exitcode.Code) {
+	want := []byte(wrapper(o.name, o.exe, header, reload))
+	info, _ := os.Lstat(o.initScript)
+	if have.scriptKind == ours && bytes.Equal(have.scriptData, want) && info.Mode().Perm() == 0o755 {
+		o.step("%s is up to date", o.initScript)
+	} else if code := o.writeFile(o.initScript, want, 0o755); code != exitcode.OK {
+		return false, code
+	} else {
+		changed = true
+	}
+	if have.ovKind == ours {
+		// Left over from an earlier --symlink install.
+		if code := o.remove(o.override); code != exitcode.OK {
+			return changed, code
 		}
 	}
+	return changed, exitcode.OK
+}
 
+// enable registers the init script for boot, unless asked not to or it
+// cannot be.
+func (o *options) enable(changed bool) exitcode.Code {
 	switch {
 	case o.noEnable:
 		o.step("not enabled at boot (--no-enable)")
@@ -219,14 +270,10 @@ func (o *options) install() int {
 			o.prog, o.name, filepath.Join(o.etc, "insserv/overrides", filepath.Base(o.exe)), o.override)
 	case !o.realEtc:
 		o.step("skip enabling at boot: LSBINIT_ETC is %s, not /etc", o.etc)
+	case !changed && len(o.rcLinks()) > 0:
+		o.step("rc links of %s are in place", o.name)
 	default:
-		if !changed && len(o.rcLinks()) > 0 {
-			o.step("rc links of %s are in place", o.name)
-			break
-		}
-		if code := o.register(); code != lsb.ExitOK {
-			return code
-		}
+		return o.register()
 	}
-	return lsb.ExitOK
+	return exitcode.OK
 }

@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/lsbinit/lsbinit/lsb"
+	"github.com/lsbinit/lsbinit/internal/exitcode"
 )
 
 // rcLinks returns the rc?.d links of the service.
@@ -30,23 +30,23 @@ func tool(name string) string {
 }
 
 // run runs an init tool, passing its output through.
-func (o *options) run(path string, args ...string) int {
+func (o *options) run(path string, args ...string) exitcode.Code {
 	line := filepath.Base(path) + " " + strings.Join(args, " ")
 	if o.dryRun {
 		o.step("run %s", line)
-		return lsb.ExitOK
+		return exitcode.OK
 	}
 	cmd := exec.Command(path, args...)
 	cmd.Stdout, cmd.Stderr = o.stdout, o.stderr
 	if err := cmd.Run(); err != nil {
-		return o.fail(lsb.ExitFailed, "%s failed: %v", line, err)
+		return o.fail(exitcode.Failed, "%s failed: %v", line, err)
 	}
 	o.step("ran %s", line)
-	return lsb.ExitOK
+	return exitcode.OK
 }
 
 // register enables the service at boot with the system's tool.
-func (o *options) register() int {
+func (o *options) register() exitcode.Code {
 	if p := tool("update-rc.d"); p != "" {
 		return o.run(p, o.name, "defaults")
 	}
@@ -54,5 +54,5 @@ func (o *options) register() int {
 		return o.run(p, "--add", o.name)
 	}
 	o.step("not enabled at boot: neither update-rc.d nor chkconfig is installed")
-	return lsb.ExitOK
+	return exitcode.OK
 }

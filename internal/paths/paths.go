@@ -1,8 +1,9 @@
 // Package paths computes the default locations of a service's files, so the
-// generic runtime's config and the lsb library agree on them.
+// binary's config and the library agree on them.
 package paths
 
 import (
+	"io/fs"
 	"path/filepath"
 	"strconv"
 )
@@ -30,4 +31,13 @@ func LogFile(name, pidFile string, uid int) string {
 		return "/var/log/" + name + ".log"
 	}
 	return filepath.Join(filepath.Dir(pidFile), name+".log")
+}
+
+// Cause is the underlying error of a *fs.PathError, for a message that
+// names the path itself; any other error is returned as it is.
+func Cause(err error) error {
+	if pe, ok := err.(*fs.PathError); ok {
+		return pe.Err
+	}
+	return err
 }

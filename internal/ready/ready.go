@@ -54,13 +54,9 @@ func Parse(s string) (Spec, error) {
 	case s == Notify:
 		return Spec{Kind: Notify}, nil
 	case kind == TCP:
-		addr, err := hostPort(arg)
-		return Spec{Kind: TCP, Addr: addr}, err
+		return NewTCP(arg)
 	case kind == File:
-		if !filepath.IsAbs(arg) {
-			return Spec{}, fmt.Errorf("file:%s: the path must be absolute", arg)
-		}
-		return Spec{Kind: File, Path: filepath.Clean(arg)}, nil
+		return NewFile(arg)
 	case kind == Delay:
 		d, err := schedule.ParseDuration(arg)
 		if err == nil && d <= 0 {
@@ -72,6 +68,30 @@ func Parse(s string) (Spec, error) {
 		return Spec{Kind: Delay, Delay: d}, nil
 	}
 	return Spec{}, fmt.Errorf("%q is not one of exec, notify, tcp:HOST:PORT, file:PATH, delay:DURATION", s)
+}
+
+// NewTCP is readiness tcp:ADDR: the daemon accepts connections at
+// ADDR, HOST:PORT with a numeric port and IPv6 hosts in brackets.
+func NewTCP(addr string) (Spec, error) {
+	addr, err := hostPort(addr)
+	return Spec{Kind: TCP, Addr: addr}, err
+}
+
+// NewFile is readiness file:PATH: the daemon creates or changes the file
+// at PATH, which must be absolute.
+func NewFile(path string) (Spec, error) {
+	if !filepath.IsAbs(path) {
+		return Spec{}, fmt.Errorf("file:%s: the path must be absolute", path)
+	}
+	return Spec{Kind: File, Path: filepath.Clean(path)}, nil
+}
+
+// NewDelay is readiness delay:D: the daemon is still alive D after exec.
+func NewDelay(d time.Duration) (Spec, error) {
+	if d <= 0 {
+		return Spec{}, fmt.Errorf("delay:%v: must be longer than 0", d)
+	}
+	return Spec{Kind: Delay, Delay: d}, nil
 }
 
 // hostPort accepts HOST:PORT with a numeric port, IPv6 in brackets.

@@ -118,7 +118,7 @@ func KillMentioning(dir string) {
 	}
 }
 
-// ForgetRecords removes the instance records (see lsb.Recorded) of the
+// ForgetRecords removes the instance records (see initd.Recorded) of the
 // configs under dir: a test kills what it started, and a killed service
 // is never stopped, which is what removes its record.
 func ForgetRecords(dir string) {

@@ -17,7 +17,8 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"github.com/lsbinit/lsbinit/lsb"
+	"github.com/lsbinit/lsbinit/internal/exitcode"
+	"github.com/lsbinit/lsbinit/internal/initd"
 	"io"
 	"os"
 	"os/signal"
@@ -28,9 +29,9 @@ import (
 )
 
 // Main is `lsbinit selftest`.
-func Main(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+func Main(args []string, getenv func(string) string, stdout, stderr io.Writer) exitcode.Code {
 	if len(args) > 0 && args[0] == "daemon" {
-		return daemonMain(args[1:], stdout, stderr)
+		return exitcode.Code(daemonMain(args[1:], stdout, stderr))
 	}
 	fs := flag.NewFlagSet("lsbinit selftest", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -153,7 +154,7 @@ func (s *suite) runRow(i int, row row) result {
 	err = row.run(r)
 	took := time.Since(start)
 	s.killUnder(r.dir)
-	lsb.ForgetRecorded(r.conf) // what it killed never stopped by itself
+	initd.ForgetRecorded(r.conf) // what it killed never stopped by itself
 	got := strings.Join(r.got, ",")
 	if got == "" {
 		got = "-"

@@ -155,6 +155,32 @@ func Run(ctx context.Context, o Options) error {
 	}
 	defer release()
 
+	if err := o.announce(stdout, stderr); err != nil {
+		return err
+	}
+	done := ctx.Done()
+	if o.IgnoreTerm {
+		done = nil
+	}
+	if o.ReadyAfter > 0 {
+		select {
+		case <-time.After(o.ReadyAfter):
+		case <-done:
+			return stop(stdout, o)
+		}
+	}
+	closeListener, err := o.ready(stdout)
+	if err != nil {
+		return err
+	}
+	defer closeListener()
+
+	return o.serve(done, stdout, stderr)
+}
+
+// announce prints what the tests look for at start, and does what is to
+// happen at once: write the PID, panic, exit, start the workers.
+func (o Options) announce(stdout, stderr io.Writer) error {
 	pid := os.Getpid()
 	fmt.Fprintf(stdout, "testdaemon: started pid %d\n", pid)
 	for _, f := range facts() {
@@ -181,24 +207,11 @@ func Run(ctx context.Context, o Options) error {
 			return err
 		}
 	}
+	return nil
+}
 
-	done := ctx.Done()
-	if o.IgnoreTerm {
-		done = nil
-	}
-	if o.ReadyAfter > 0 {
-		select {
-		case <-time.After(o.ReadyAfter):
-		case <-done:
-			return stop(stdout, o)
-		}
-	}
-	closeListener, err := o.ready(stdout)
-	if err != nil {
-		return err
-	}
-	defer closeListener()
-
+// serve prints o.Lines lines, then a line every o.Every, until done.
+func (o Options) serve(done <-chan struct{}, stdout, stderr io.Writer) error {
 	n := 0
 	line := func(w io.Writer) {
 		n++

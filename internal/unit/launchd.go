@@ -22,7 +22,7 @@ import (
 //     0 only after a requested stop); with RESPAWN=no, nothing restarts.
 //   - ExitTimeOut: the stop schedule's total plus a margin (0, launchd's
 //     "no limit", when the schedule repeats forever).
-func launchd(s *spec) []byte {
+func launchd(s *job) []byte {
 	c := s.cfg
 	var b bytes.Buffer
 	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")

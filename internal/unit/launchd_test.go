@@ -13,6 +13,8 @@ import (
 // plistValue decodes the next value of a property list (DTD PLIST 1.0):
 // dict → map[string]any, array → []any, string → string, integer →
 // int64, true/false → bool.
+//
+// It is longer than a screen: one case per plist element, in one switch.
 func plistValue(d *xml.Decoder, start xml.StartElement) (any, error) {
 	switch start.Name.Local {
 	case "dict":

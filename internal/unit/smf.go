@@ -23,7 +23,10 @@ import (
 // around a daemon that dumped core or was killed; with RESPAWN=no, SMF
 // restarts the service when its contract empties, which is SMF's own
 // model and cannot be turned off for a contract service.
-func smf(s *spec) []byte {
+//
+// It is a little longer than a screen: it is the manifest's one template,
+// element by element, which reads best in one piece.
+func smf(s *job) []byte {
 	c := s.cfg
 	fmri := "site/" + c.Name
 	m := smfBundle{

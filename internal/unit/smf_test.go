@@ -71,6 +71,8 @@ var smfDTD = map[string]dtdElement{
 }
 
 // checkDTD walks the document and reports every departure from smfDTD.
+//
+// It is longer than a screen: one check per rule of the DTD, in order.
 func checkDTD(doc string) (errs []string) {
 	fail := func(format string, args ...any) { errs = append(errs, fmt.Sprintf(format, args...)) }
 	if !strings.Contains(doc, `<!DOCTYPE service_bundle SYSTEM "/usr/share/lib/xml/dtd/service_bundle.dtd.1">`) {
@@ -171,6 +173,7 @@ func checkDTD(doc string) (errs []string) {
 	return errs
 }
 
+// It is longer than a screen: a table of cases and what each manifest must hold.
 func TestSMF(t *testing.T) {
 	for name, conf := range configs {
 		t.Run(name, func(t *testing.T) {

@@ -20,7 +20,7 @@ import (
 //     only a safety net for run itself, set when RESPAWN is on. With
 //     RESPAWN=no, a daemon that dies makes run exit non-zero and the unit
 //     fails, as the config asks.
-func systemd(s *spec) []byte {
+func systemd(s *job) []byte {
 	c := s.cfg
 	var b strings.Builder
 	line := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }

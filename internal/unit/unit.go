@@ -18,8 +18,9 @@ import (
 	"time"
 
 	"github.com/lsbinit/lsbinit/internal/config"
+	"github.com/lsbinit/lsbinit/internal/exitcode"
 	"github.com/lsbinit/lsbinit/internal/names"
-	"github.com/lsbinit/lsbinit/lsb"
+	"github.com/lsbinit/lsbinit/internal/spec"
 )
 
 const usage = `Usage: lsbinit unit NAME --for systemd|upstart|smf|launchd [-c FILE] [-o FILE]
@@ -29,23 +30,24 @@ to FILE (replaced atomically; a symbolic link there is refused).
 `
 
 // supervisors maps --for to the writer of that supervisor's definition.
-var supervisors = map[string]func(*spec) []byte{
+var supervisors = map[string]func(*job) []byte{
 	"systemd": systemd,
 	"upstart": upstart,
 	"smf":     smf,
 	"launchd": launchd,
 }
 
-// spec is what every writer needs.
-type spec struct {
+// job is what every writer needs.
+type job struct {
 	cfg  *config.Config
-	exe  string // absolute path of the lsbinit binary
-	file string // absolute path of -c FILE, or ""
-	name bool   // whether the command line must name the service
+	svc  *spec.Spec // the service cfg resolves to
+	exe  string     // absolute path of the lsbinit binary
+	file string     // absolute path of -c FILE, or ""
+	name bool       // whether the command line must name the service
 }
 
 // command is the lsbinit command line that runs action for the service.
-func (s *spec) command(action string) []string {
+func (s *job) command(action string) []string {
 	argv := []string{s.exe}
 	if s.file != "" {
 		argv = append(argv, "-c", s.file)
@@ -57,25 +59,22 @@ func (s *spec) command(action string) []string {
 }
 
 // canReload reports whether the service supports reload.
-func (s *spec) canReload() bool { return s.cfg.ReloadSignal != 0 }
+func (s *job) canReload() bool { return !s.svc.NoReload }
 
 // respawns reports whether lsbinit restarts the daemon itself.
-func (s *spec) respawns() bool { return s.cfg.Respawn == "on-failure" || s.cfg.Respawn == "always" }
+func (s *job) respawns() bool { return s.svc.Respawn != spec.RespawnNo }
 
 // stopTimeout is how long the supervisor should give lsbinit to stop the
-// daemon: the whole stop schedule plus lsb.StopGrace. ok is false when the
-// schedule repeats forever (no limit).
-func (s *spec) stopTimeout() (d time.Duration, ok bool) {
-	total, forever := s.cfg.StopSchedule.Total()
-	if forever {
-		return 0, false
-	}
-	return total + lsb.StopGrace, true
+// daemon: the service's stop budget. ok is false when the schedule
+// repeats forever (no limit).
+func (s *job) stopTimeout() (d time.Duration, ok bool) {
+	d, forever := s.svc.StopBudget()
+	return d, !forever
 }
 
 // startTimeout is how long the supervisor should wait for lsbinit to
-// report the daemon ready: START_TIMEOUT plus lsb.StartGrace.
-func (s *spec) startTimeout() time.Duration { return s.cfg.StartTimeout + lsb.StartGrace }
+// report the daemon ready: the service's start budget.
+func (s *job) startTimeout() time.Duration { return s.svc.StartBudget() }
 
 // seconds rounds d up to whole seconds.
 func seconds(d time.Duration) int64 {
@@ -83,7 +82,7 @@ func seconds(d time.Duration) int64 {
 }
 
 // source names the config files in a comment.
-func (s *spec) source() string {
+func (s *job) source() string {
 	if len(s.cfg.Files) == 0 {
 		return "its defaults"
 	}
@@ -105,9 +104,9 @@ func runlevels(list string) string {
 
 // addressable reports whether `lsbinit NAME ACTION` can name the service:
 // not when NAME is an action, an option or one of the binary's own
-// commands (internal/generic dispatches those first).
+// commands (internal/cli dispatches those first).
 func addressable(name string) bool {
-	return !lsb.IsAction(name) && !strings.HasPrefix(name, "-") && !names.IsSubcommand(name)
+	return !names.IsAction(name) && !strings.HasPrefix(name, "-") && !names.IsSubcommand(name)
 }
 
 type options struct {
@@ -164,25 +163,34 @@ func parseArgs(args []string, getenv func(string) string) (options, bool, error)
 }
 
 // Main is `lsbinit unit NAME --for systemd|upstart|smf|launchd`.
-func Main(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+func Main(args []string, getenv func(string) string, stdout, stderr io.Writer) exitcode.Code {
 	if getenv == nil {
 		getenv = func(string) string { return "" }
 	}
 	o, help, err := parseArgs(args, getenv)
 	if help {
 		fmt.Fprint(stdout, usage)
-		return lsb.ExitOK
+		return exitcode.OK
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "lsbinit unit: %v\n%s", err, usage)
-		return lsb.ExitUsage
+		return exitcode.Usage
 	}
 	if o.file != "" {
 		if o.file, err = filepath.Abs(o.file); err != nil {
 			fmt.Fprintf(stderr, "lsbinit unit: %v\n", err)
-			return lsb.ExitFailed
+			return exitcode.Failed
 		}
 	}
+	s, code := newJob(o, getenv, stderr)
+	if code != exitcode.OK {
+		return code
+	}
+	return write(o.output, supervisors[o.forName](s), stdout, stderr)
+}
+
+// newJob loads the service's config and finds what a definition needs.
+func newJob(o options, getenv func(string) string, stderr io.Writer) (*job, exitcode.Code) {
 	cfg, err := config.Load(config.Options{Name: o.name, File: o.file, Getenv: getenv, UID: os.Geteuid()})
 	if err != nil {
 		who := o.name
@@ -193,20 +201,20 @@ func Main(args []string, getenv func(string) string, stdout, stderr io.Writer) i
 			fmt.Fprintf(stderr, "%s: %s\n", who, line)
 		}
 		if errors.Is(err, fs.ErrPermission) {
-			return lsb.ExitNoPrivilege
+			return nil, exitcode.NoPrivilege
 		}
-		return lsb.ExitNotConfigured
+		return nil, exitcode.NotConfigured
 	}
 	if strings.ContainsFunc(o.file, isControl) {
 		fmt.Fprintf(stderr, "lsbinit unit: config file name %q holds control characters\n", o.file)
-		return lsb.ExitUsage
+		return nil, exitcode.Usage
 	}
-	s := &spec{cfg: cfg, file: o.file}
+	s := &job{cfg: cfg, svc: cfg.Spec(), file: o.file}
 	implied := o.file != "" && strings.TrimSuffix(filepath.Base(o.file), ".conf") == cfg.Name
 	s.name = !implied
 	if s.name && !addressable(cfg.Name) {
 		fmt.Fprintf(stderr, "lsbinit unit: a service named %q cannot be run as `lsbinit %s ACTION`; give its config as -c DIR/%s.conf\n", cfg.Name, cfg.Name, cfg.Name)
-		return lsb.ExitUsage
+		return nil, exitcode.Usage
 	}
 	exe, err := os.Executable()
 	if err == nil {
@@ -214,29 +222,33 @@ func Main(args []string, getenv func(string) string, stdout, stderr io.Writer) i
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "lsbinit unit: cannot find the lsbinit binary: %v\n", err)
-		return lsb.ExitFailed
+		return nil, exitcode.Failed
 	}
 	if strings.ContainsFunc(exe, isControl) {
 		fmt.Fprintf(stderr, "lsbinit unit: the lsbinit binary's path %q holds control characters\n", exe)
-		return lsb.ExitFailed
+		return nil, exitcode.Failed
 	}
 	s.exe = exe
-	out := supervisors[o.forName](s)
-	if o.output == "" {
+	return s, exitcode.OK
+}
+
+// write puts a definition on stdout, or replaces the file output with it.
+func write(output string, out []byte, stdout, stderr io.Writer) exitcode.Code {
+	if output == "" {
 		if _, err := stdout.Write(out); err != nil {
 			fmt.Fprintf(stderr, "lsbinit unit: %v\n", err)
-			return lsb.ExitFailed
+			return exitcode.Failed
 		}
-		return lsb.ExitOK
+		return exitcode.OK
 	}
-	if err := writeAtomic(o.output, out); err != nil {
+	if err := writeAtomic(output, out); err != nil {
 		fmt.Fprintf(stderr, "lsbinit unit: %v\n", err)
 		if errors.Is(err, fs.ErrPermission) {
-			return lsb.ExitNoPrivilege
+			return exitcode.NoPrivilege
 		}
-		return lsb.ExitFailed
+		return exitcode.Failed
 	}
-	return lsb.ExitOK
+	return exitcode.OK
 }
 
 func isControl(r rune) bool { return r < ' ' || r == 0x7f }

@@ -7,10 +7,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/lsbinit/lsbinit/lsb"
+	"github.com/lsbinit/lsbinit/internal/exitcode"
 )
 
-func run(args ...string) (code int, stdout, stderr string) {
+func run(args ...string) (code exitcode.Code, stdout, stderr string) {
 	var o, e bytes.Buffer
 	code = Main(args, func(string) string { return "" }, &o, &e)
 	return code, o.String(), e.String()
@@ -32,7 +32,7 @@ func TestMainUsage(t *testing.T) {
 		{"-c", conf, "--for", "upstart", "-o"},
 	} {
 		code, stdout, stderr := run(args...)
-		if code != lsb.ExitUsage || stdout != "" || !strings.Contains(stderr, "Usage: lsbinit unit") {
+		if code != exitcode.Usage || stdout != "" || !strings.Contains(stderr, "Usage: lsbinit unit") {
 			t.Errorf("%q: %d, stdout %q, stderr %q", args, code, stdout, stderr)
 		}
 	}
@@ -46,14 +46,14 @@ func TestMainBadConfig(t *testing.T) {
 	conf := filepath.Join(dir, "svc.conf")
 	os.WriteFile(conf, []byte("DAEMON=relative\nNICE=99\nDAEMON_ARGS=\"$(id)\"\n"), 0o644)
 	code, stdout, stderr := run("-c", conf, "--for", "systemd")
-	if code != lsb.ExitNotConfigured || stdout != "" {
+	if code != exitcode.NotConfigured || stdout != "" {
 		t.Errorf("%d, stdout %q", code, stdout)
 	}
 	if !strings.HasPrefix(stderr, "svc: "+conf+":") || !strings.Contains(stderr, "command substitution") {
 		t.Errorf("stderr %q", stderr)
 	}
 	code, _, stderr = run("-c", filepath.Join(dir, "missing.conf"), "--for", "launchd")
-	if code != lsb.ExitNotConfigured || !strings.Contains(stderr, "missing.conf") {
+	if code != exitcode.NotConfigured || !strings.Contains(stderr, "missing.conf") {
 		t.Errorf("missing config: %d %q", code, stderr)
 	}
 }
@@ -79,7 +79,7 @@ func TestMainNames(t *testing.T) {
 	}
 	// A service named like an action can only be reached through -c.
 	os.WriteFile(filepath.Join(dir, "status.conf"), []byte("DAEMON=/bin/sleep\n"), 0o644)
-	if code, _, stderr := run("status", "-c", conf, "--for", "systemd"); code != lsb.ExitUsage || !strings.Contains(stderr, "cannot be run") {
+	if code, _, stderr := run("status", "-c", conf, "--for", "systemd"); code != exitcode.Usage || !strings.Contains(stderr, "cannot be run") {
 		t.Errorf("service status: %d %q", code, stderr)
 	}
 	if code, _, _ := run("-c", filepath.Join(dir, "status.conf"), "--for", "systemd"); code != 0 {
@@ -125,7 +125,7 @@ func TestMainOutput(t *testing.T) {
 	link := filepath.Join(dir, "link.service")
 	os.Symlink(target, link)
 	code, _, stderr := run("-c", conf, "--for", "systemd", "-o", link)
-	if code != lsb.ExitFailed || !strings.Contains(stderr, "symbolic link") {
+	if code != exitcode.Failed || !strings.Contains(stderr, "symbolic link") {
 		t.Errorf("symlink: %d %q", code, stderr)
 	}
 	if data, _ := os.ReadFile(target); string(data) != "precious" {
@@ -135,10 +135,10 @@ func TestMainOutput(t *testing.T) {
 		t.Errorf("the link was replaced")
 	}
 	// A directory is refused; a missing directory fails.
-	if code, _, _ := run("-c", conf, "--for", "smf", "-o", dir); code != lsb.ExitFailed {
+	if code, _, _ := run("-c", conf, "--for", "smf", "-o", dir); code != exitcode.Failed {
 		t.Errorf("directory: %d", code)
 	}
-	if code, _, _ := run("-c", conf, "--for", "smf", "-o", filepath.Join(dir, "no/such/x.xml")); code != lsb.ExitFailed {
+	if code, _, _ := run("-c", conf, "--for", "smf", "-o", filepath.Join(dir, "no/such/x.xml")); code != exitcode.Failed {
 		t.Errorf("missing dir: %d", code)
 	}
 	// No temporary file is left behind.

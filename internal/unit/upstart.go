@@ -26,7 +26,7 @@ const upstartMaxKill = int64(schedule.MaxTimeout / 1e9)
 //   - `respawn` only with RESPAWN on, as a safety net for run itself;
 //     lsbinit restarts the daemon. `normal exit 0`: run exits 0 only after
 //     a requested stop.
-func upstart(s *spec) []byte {
+func upstart(s *job) []byte {
 	c := s.cfg
 	var b strings.Builder
 	line := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }

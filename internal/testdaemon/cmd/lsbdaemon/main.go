@@ -8,6 +8,7 @@ package main
 import (
 	"context"
 	"flag"
+	"fmt"
 	"os"
 	"time"
 
@@ -34,10 +35,19 @@ func main() {
 		PidFile:      *pidFile,
 		LogFile:      *logFile,
 		LockFile:     *lockFile,
-		StopSchedule: *stopSchedule,
-		Ready:        *ready,
 		StartTimeout: *startTimeout,
 		Run:          func(ctx context.Context) error { return testdaemon.Run(ctx, o) },
+	}
+	var err error
+	if *stopSchedule != "" {
+		if svc.StopSchedule, err = lsb.ParseSchedule(*stopSchedule); err != nil {
+			fmt.Fprintf(os.Stderr, "%s: -stop-schedule: %v\n", *name, err)
+			os.Exit(int(lsb.ExitNotConfigured))
+		}
+	}
+	if svc.Ready, err = lsb.ParseReadiness(*ready); err != nil {
+		fmt.Fprintf(os.Stderr, "%s: -ready: %v\n", *name, err)
+		os.Exit(int(lsb.ExitNotConfigured))
 	}
 	if *ready == "notify" {
 		svc.Run = func(ctx context.Context) error {
@@ -51,5 +61,5 @@ func main() {
 	if !*noReload {
 		svc.Reload = o.Hup
 	}
-	os.Exit(lsb.Invoke(svc, flag.Args()))
+	os.Exit(int(lsb.Invoke(svc, flag.Args())))
 }

@@ -1,0 +1,48 @@
+package initd
+
+import (
+	"context"
+	"fmt"
+	"os/exec"
+	"strings"
+
+	"github.com/lsbinit/lsbinit/internal/exitcode"
+	"github.com/lsbinit/lsbinit/internal/proc"
+)
+
+// checkConfig runs the service's own configuration check (Check, then
+// CheckCommand). On failure its output is shown and the error maps to 6,
+// "program is not configured", before anything running is touched.
+func (r *runner) checkConfig() error {
+	c := r.c
+	if r.checked {
+		return nil // restart checks once, not again in its start
+	}
+	if c.Check != nil {
+		if err := c.Check(); err != nil {
+			return exitcode.Fail(exitcode.NotConfigured, "%s: configuration check failed: %v", c.Name, err)
+		}
+	}
+	if len(c.CheckCommand) == 0 {
+		r.checked = true
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), c.StartTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, c.CheckCommand[0], c.CheckCommand[1:]...)
+	cmd.Env, cmd.Dir = c.DaemonEnv(), c.Dir
+	out, err := cmd.CombinedOutput()
+	if err == nil {
+		r.checked = true
+		return nil
+	}
+	if s := strings.TrimRight(string(out), "\n"); s != "" {
+		fmt.Fprintln(c.Stderr, s)
+	}
+	why := proc.DescribeExit(err)
+	if ctx.Err() != nil {
+		why = "did not finish within " + c.StartTimeout.String()
+	}
+	return exitcode.Fail(exitcode.NotConfigured, "%s: CHECK_CMD %s %s; leaving the service as it is",
+		c.Name, strings.Join(c.CheckCommand, " "), why)
+}

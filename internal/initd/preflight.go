@@ -1,0 +1,42 @@
+package initd
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/lsbinit/lsbinit/internal/exitcode"
+	"github.com/lsbinit/lsbinit/internal/paths"
+)
+
+// preflight checks, before anything is created, what start needs: the
+// program (5), and the identity and directory it runs with (6).
+func (c *service) preflight() error {
+	if err := c.checkInstalled(); err != nil {
+		return err
+	}
+	if _, _, err := c.Credential(); err != nil {
+		return exitcode.With(exitcode.NotConfigured, fmt.Errorf("%s: %w", c.Name, err))
+	}
+	if info, err := os.Stat(c.Dir); err != nil || !info.IsDir() {
+		return exitcode.Fail(exitcode.NotConfigured, "%s: CHDIR %s: no such directory", c.Name, c.Dir)
+	}
+	if c.Nice < 0 && os.Geteuid() != 0 {
+		return exitcode.Fail(exitcode.NoPrivilege, "%s: NICE %d (a higher priority) needs root", c.Name, c.Nice)
+	}
+	return nil
+}
+
+// checkInstalled answers LSB's "program is not installed" (5).
+func (c *service) checkInstalled() error {
+	if c.Path == "" {
+		return nil
+	}
+	info, err := os.Stat(c.Path)
+	if err != nil {
+		return exitcode.Fail(exitcode.NotInstalled, "%s: DAEMON %s: %v", c.Name, c.Path, paths.Cause(err))
+	}
+	if info.IsDir() || info.Mode().Perm()&0o111 == 0 {
+		return exitcode.Fail(exitcode.NotInstalled, "%s: DAEMON %s is not an executable file", c.Name, c.Path)
+	}
+	return nil
+}

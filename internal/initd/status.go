@@ -1,0 +1,50 @@
+package initd
+
+import (
+	"fmt"
+
+	"github.com/lsbinit/lsbinit/internal/exitcode"
+)
+
+// status prints one line and returns the LSB status code. Ansible's
+// service module reads the line before the code, so the running line never
+// contains words like "stop" or "dead".
+func (r *runner) status() exitcode.Code {
+	c := r.c
+	in := c.probe()
+	line, code := "", exitcode.StatusNotRunning
+	switch in.kind {
+	case kRunning:
+		line, code = fmt.Sprintf("%s is running (pid %d)", c.Name, in.pid), exitcode.StatusRunning
+		switch {
+		case in.state != nil && in.state.Supervisor == 0:
+			line += ", without its supervisor"
+		case in.stopping():
+			line = fmt.Sprintf("%s is stopping (pid %d)", c.Name, in.pid)
+		}
+	case kStarting:
+		line, code = fmt.Sprintf("%s is starting", c.Name), exitcode.StatusRunning
+		if in.pid > 0 {
+			line = fmt.Sprintf("%s is starting (pid %d)", c.Name, in.pid)
+		}
+	case kStale:
+		line, code = fmt.Sprintf("%s is not running, but pidfile %s exists", c.Name, c.PidFile), exitcode.StatusDeadPidfile
+		switch {
+		case in.pid == 0:
+			line += " (it holds no valid PID)"
+		case in.state != nil && in.state.Exit != "" && in.state.Daemon == in.pid:
+			line += fmt.Sprintf(" (pid %d %s)", in.state.Daemon, in.state.Exit)
+		}
+	case kStopped:
+		line = fmt.Sprintf("%s is not running", c.Name)
+		if c.lockFileExists() {
+			line, code = fmt.Sprintf("%s is not running, but lock file %s exists", c.Name, c.LockFile), exitcode.StatusDeadLockfile
+		}
+	default:
+		line, code = fmt.Sprintf("%s status is unknown: %v", c.Name, in.err), exitcode.StatusUnknown
+	}
+	if !r.p.quiet {
+		fmt.Fprintln(c.Stdout, line)
+	}
+	return code
+}

@@ -1,0 +1,140 @@
+package supervisor
+
+import (
+	"fmt"
+	"net"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/lsbinit/lsbinit/internal/exitcode"
+	"github.com/lsbinit/lsbinit/internal/proc"
+	"github.com/lsbinit/lsbinit/internal/ready"
+	"github.com/lsbinit/lsbinit/internal/runstate"
+)
+
+// readyPoll is how often tcp: and file: readiness are looked at.
+const readyPoll = 10 * time.Millisecond
+
+// awaitReady waits for the daemon to be ready as READY says. A daemon
+// that exits first, or is not ready within START_TIMEOUT, fails the start
+// with its last lines, and nothing is left behind.
+func (sv *Supervisor) awaitReady() error {
+	c := sv.c
+	timeout := time.NewTimer(c.StartTimeout)
+	defer timeout.Stop()
+	var settle <-chan time.Time
+	var poll <-chan time.Time
+	var notified <-chan struct{}
+	switch c.Ready.Kind {
+	case ready.Delay:
+		settle = time.After(c.Ready.Delay)
+	case ready.TCP, ready.File:
+		t := time.NewTicker(readyPoll)
+		defer t.Stop()
+		poll = t.C
+	case ready.Notify:
+		notified = sv.notify.ready
+	default:
+		settle = time.After(c.ReadyDelay)
+	}
+	for {
+		select {
+		case err := <-sv.exited:
+			sv.reaped(err)
+			sv.stopLeftovers()
+			sv.drain(500 * time.Millisecond)
+			sv.report(fmt.Sprintf("%s %s right after starting", c.Program(), proc.DescribeExit(sv.status)))
+			sv.cleanup()
+			return exitcode.Reported(exitcode.Failed)
+		case sig := <-sv.sigs:
+			if isStopSignal(sig) {
+				sv.stopDaemon()
+				sv.cleanup()
+				fmt.Fprintf(os.Stderr, "%s: stopped while starting\n", c.Name)
+				return exitcode.Reported(exitcode.Failed)
+			}
+			sv.forward(sig)
+		case <-poll:
+			if !sv.isReady() {
+				continue
+			}
+			return sv.becameReady()
+		case <-settle:
+			return sv.becameReady()
+		case <-notified:
+			return sv.becameReady()
+		case <-timeout.C:
+			sv.report(fmt.Sprintf("%s was not ready (READY=%s) within START_TIMEOUT=%v", c.Program(), c.Ready, c.StartTimeout))
+			sv.stopDaemon()
+			sv.cleanup()
+			return exitcode.Reported(exitcode.Failed)
+		}
+	}
+}
+
+func (sv *Supervisor) becameReady() error {
+	sv.state.Phase = runstate.Ready
+	if err := runstate.Write(sv.c.StateFile(), &sv.state); err != nil {
+		sv.stopDaemon()
+		sv.cleanup()
+		fmt.Fprintf(os.Stderr, "%s: %v\n", sv.c.Name, err)
+		return exitcode.Reported(exitcode.Failed)
+	}
+	return nil
+}
+
+// isReady looks once at a tcp: or file: condition.
+func (sv *Supervisor) isReady() bool {
+	r := sv.c.Ready
+	if r.Kind == ready.TCP {
+		conn, err := net.DialTimeout("tcp", r.Addr, 100*time.Millisecond)
+		if err != nil {
+			return false
+		}
+		conn.Close()
+		return true
+	}
+	info, err := os.Lstat(r.Path)
+	if err != nil {
+		return false
+	}
+	before := sv.readyFileBefore
+	return before == nil || !os.SameFile(before, info) || !info.ModTime().Equal(before.ModTime())
+}
+
+// checkPortFree refuses READY=tcp: when something already answers there:
+// it would make a daemon that cannot bind the port look ready. For file:
+// it remembers what the file was, so only a new or changed file counts.
+func (sv *Supervisor) checkPortFree() error {
+	r := sv.c.Ready
+	switch r.Kind {
+	case ready.TCP:
+		if conn, err := net.DialTimeout("tcp", r.Addr, 100*time.Millisecond); err == nil {
+			conn.Close()
+			return fmt.Errorf("READY=tcp:%s: another process already accepts connections there", r.Addr)
+		}
+	case ready.File:
+		info, err := os.Lstat(r.Path)
+		if err == nil {
+			sv.readyFileBefore = info
+		} else if !os.IsNotExist(err) {
+			return fmt.Errorf("READY=file:%s: %v", r.Path, err)
+		}
+	}
+	return nil
+}
+
+// report prints why a start failed, with the daemon's last lines.
+func (sv *Supervisor) report(what string) {
+	c := sv.c
+	fmt.Fprintf(os.Stderr, "%s: %s", c.Name, what)
+	if t := sv.tail.String(); t != "" {
+		fmt.Fprintf(os.Stderr, "; last lines of its output (%s):\n", c.LogFile)
+		for _, l := range strings.Split(strings.TrimRight(t, "\n"), "\n") {
+			fmt.Fprintf(os.Stderr, "  %s\n", l)
+		}
+		return
+	}
+	fmt.Fprintf(os.Stderr, "; it wrote nothing to %s\n", c.LogFile)
+}

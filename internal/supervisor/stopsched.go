@@ -1,0 +1,103 @@
+package supervisor
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/lsbinit/lsbinit/internal/proc"
+	"github.com/lsbinit/lsbinit/internal/runstate"
+	"golang.org/x/sys/unix"
+)
+
+// stopDaemon runs the stop schedule against the daemon, which is our own
+// unreaped child, so its PID cannot have been reused. KILL goes to the whole
+// process group. When the schedule ends with the daemon still alive (it is
+// stuck in the kernel, say), we keep owning it until it dies; the stop
+// action has already reported failure by then.
+func (sv *Supervisor) stopDaemon() {
+	sv.c.Schedule.Run(scheduled{sv})
+	for !sv.dead {
+		sv.waitExit(-1)
+	}
+	sv.stopLeftovers()
+	sv.drain(200 * time.Millisecond)
+}
+
+// scheduled is the supervisor as the target of its stop schedule.
+type scheduled struct{ sv *Supervisor }
+
+func (t scheduled) Signal(sig unix.Signal)           { t.sv.signal(sig) }
+func (t scheduled) Wait(d time.Duration) (gone bool) { return t.sv.wait(d) }
+
+// signal sends one step's signal: KILL to the whole process group. The
+// sidecar says "stopping" before the first one is sent, so that a daemon
+// gone a moment later is never taken for one that died by itself.
+func (sv *Supervisor) signal(sig unix.Signal) {
+	if sv.state.Phase != runstate.Stopping {
+		sv.state.Phase = runstate.Stopping
+		runstate.Write(sv.c.StateFile(), &sv.state)
+	}
+	switch {
+	case sv.dead:
+	case sig == unix.SIGKILL:
+		// Say why a daemon ends without its own last words (a Go Run
+		// that ignores its cancelled context, say).
+		fmt.Fprintf(sv.log, "lsbinit: %s (pid %d) did not exit on the stop schedule's earlier signals; sending KILL\n", sv.c.Name, sv.pid)
+		sv.killGroup()
+	default:
+		proc.Signal(sv.pid, sig)
+		// A stopped daemon acts on nothing until it is continued.
+		proc.Signal(sv.pid, unix.SIGCONT)
+	}
+}
+
+// wait is waitExit for the stop schedule.
+func (sv *Supervisor) wait(d time.Duration) bool {
+	if !sv.dead {
+		sv.waitExit(d)
+	}
+	return sv.dead
+}
+
+// leftoverGrace is how long processes the daemon left behind get between
+// TERM and KILL.
+const leftoverGrace = 2 * time.Second
+
+// stopLeftovers stops what the daemon left running when it ended: its
+// descendants, which as a subreaper we have adopted, so their PIDs are
+// safe to signal. TERM first, KILL after leftoverGrace; they are reaped.
+func (sv *Supervisor) stopLeftovers() {
+	for _, sig := range []unix.Signal{unix.SIGTERM, unix.SIGKILL} {
+		kids := children()
+		if len(kids) == 0 {
+			return
+		}
+		for _, k := range kids {
+			proc.Signal(k, sig)
+		}
+		for deadline := time.Now().Add(leftoverGrace); time.Now().Before(deadline) && len(children()) > 0; {
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+}
+
+// waitExit waits up to d (forever when negative) for the daemon to exit.
+// Signals arriving meanwhile are dropped: a stop is already under way.
+func (sv *Supervisor) waitExit(d time.Duration) {
+	var timeout <-chan time.Time
+	if d >= 0 {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		timeout = t.C
+	}
+	for {
+		select {
+		case err := <-sv.exited:
+			sv.reaped(err)
+			return
+		case <-sv.sigs:
+		case <-timeout:
+			return
+		}
+	}
+}

@@ -1,0 +1,279 @@
+package supervisor
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/signal"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/lsbinit/lsbinit/internal/dirwatch"
+	"github.com/lsbinit/lsbinit/internal/exitcode"
+	"github.com/lsbinit/lsbinit/internal/paths"
+	"github.com/lsbinit/lsbinit/internal/proc"
+	"github.com/lsbinit/lsbinit/internal/runstate"
+	"github.com/lsbinit/lsbinit/internal/spec"
+	"github.com/lsbinit/lsbinit/logfile"
+	"github.com/lsbinit/lsbinit/pidfile"
+	"golang.org/x/sys/unix"
+)
+
+// ErrBusy is Start's answer when another instance holds the pidfile.
+var ErrBusy = errors.New("another instance holds the pidfile")
+
+// Supervisor owns one daemon as its child: it holds the pidfile's lock,
+// carries the daemon's output into the log, restarts it when asked to and
+// runs the stop schedule.
+type Supervisor struct {
+	c      *spec.Spec
+	pf     *pidfile.File
+	log    *logfile.Writer
+	tail   logfile.Tail
+	notify *notifySocket
+	pid    int // the daemon's PID
+	state  runstate.State
+	sigs   chan os.Signal
+	exited chan error    // cmd.Wait's result, once per daemon
+	copied chan struct{} // closed when the daemon's output pipe reached end-of-file
+	dead   bool          // the current daemon has been reaped
+	status error         // its wait status, once dead
+	since  time.Time     // when the current daemon started
+	delay  time.Duration // the last respawn back-off
+	reaper *reaper       // Linux: reaps every child, adopted ones too
+
+	gate       *os.File          // the start gate's write end, while a Go daemon starts
+	reports    chan string       // a Go daemon's reload reports
+	watch      *dirwatch.Watcher // changes to the pidfile and sidecar, while running
+	watchedDir fs.FileInfo       // the directory watch watches
+
+	readyFileBefore fs.FileInfo // READY=file: what the file was before start
+}
+
+// New makes the supervisor of c in this process, which it prepares for
+// the job: it catches the signals it acts on, becomes a subreaper where it
+// can, and locks the goroutine to the thread that starts the daemon.
+func New(c *spec.Spec) *Supervisor {
+	sv := &Supervisor{c: c, sigs: make(chan os.Signal, 8), reports: make(chan string, 8)}
+	sv.tail.Lines = 10
+	sv.tail.Sticky = goCrash
+	// Stop signals, the reload signal and the usual daemon signals are
+	// caught here and acted on or forwarded.
+	signal.Notify(sv.sigs, unix.SIGTERM, unix.SIGINT, unix.SIGHUP, unix.SIGUSR1,
+		unix.SIGUSR2, unix.SIGQUIT, unix.SIGWINCH, c.ReloadSignal)
+	// SIGPIPE is ignored, here and (SIG_IGN is inherited across exec) in
+	// the daemon, as systemd does by default (IgnoreSIGPIPE=yes): a start
+	// that went away must not kill us when we write our verdict to its
+	// closed pipe, and a daemon whose supervisor was killed must not die
+	// of its next log line. It gets EPIPE instead.
+	signal.Ignore(unix.SIGPIPE)
+	sv.becomeSubreaper()
+	// Our own files (pidfile, its directory, the log) get their documented
+	// modes whatever umask the caller had; the daemon gets UMASK.
+	unix.Umask(0o022)
+	// On Linux a nice value belongs to a thread, and a child inherits the
+	// forking thread's: start every daemon from this one thread.
+	runtime.LockOSThread()
+	return sv
+}
+
+// Start takes the pidfile, starts the daemon and waits until it is ready.
+// It returns ErrBusy when another instance holds the pidfile; any other
+// failure has been reported on stderr and carries the exit code start
+// must return. On failure nothing is left behind.
+func (sv *Supervisor) Start() error {
+	if err := sv.acquire(); err != nil {
+		if errors.Is(err, pidfile.ErrLocked) {
+			return ErrBusy
+		}
+		return sv.failed(exitcode.Privilege(err, exitcode.Failed), err)
+	}
+	if err := sv.checkPortFree(); err != nil {
+		sv.cleanup()
+		return sv.failed(exitcode.Failed, err)
+	}
+	if err := sv.launch(); err != nil {
+		sv.cleanup()
+		return sv.failed(exitcode.Of(err), err)
+	}
+	return sv.awaitReady()
+}
+
+// failed reports why a start failed, and returns its exit code.
+func (sv *Supervisor) failed(code exitcode.Code, err error) error {
+	fmt.Fprintf(os.Stderr, "%s: %v\n", sv.c.Name, err)
+	return exitcode.Reported(code)
+}
+
+// DaemonPID is the PID of the daemon the supervisor runs.
+func (sv *Supervisor) DaemonPID() int { return sv.state.Daemon }
+
+func (sv *Supervisor) acquire() error {
+	c := sv.c
+	pf, err := pidfile.Acquire(c.LockPath(), pidfile.ReaderWait)
+	if err != nil {
+		return err
+	}
+	sv.pf = pf
+	sv.state = runstate.State{Supervisor: os.Getpid(), Phase: runstate.Starting}
+	sv.state.SupervisorStart, _ = proc.StartTime(os.Getpid())
+	if err := runstate.Write(c.StateFile(), &sv.state); err != nil {
+		pf.Remove()
+		sv.pf = nil
+		return fmt.Errorf("writing %s: %w", c.StateFile(), err)
+	}
+	if sv.log, err = logfile.NewWriter(c.LogFile); err != nil {
+		sv.cleanup()
+		return fmt.Errorf("LOGFILE %s: %w", c.LogFile, paths.Cause(err))
+	}
+	if c.Ready.Kind == "notify" {
+		if sv.notify, err = listenNotify(c); err != nil {
+			sv.cleanup()
+			return fmt.Errorf("READY=notify: %w", err)
+		}
+		// The daemon is our only child: any descendant of ours may speak
+		// for it, even before we have learnt its PID. Where the kernel
+		// names senders, an unnamed one (another PID namespace) may not.
+		self := os.Getpid()
+		go sv.notify.serve(func(pid int) bool {
+			if pid == 0 {
+				return !abstractSockets
+			}
+			return proc.DescendsFrom(pid, self)
+		})
+	}
+	return nil
+}
+
+// Loop owns the running daemon until it is stopped or ends for good. It
+// returns 0 after a requested stop, and the daemon's own exit code when it
+// ended by itself and is not to be restarted.
+func (sv *Supervisor) Loop() int {
+	sv.watchFiles()
+	defer sv.unwatchFiles()
+	sv.repairFiles() // what changed before the watch began
+	for {
+		select {
+		case <-sv.watched():
+			sv.repairFiles()
+		case line := <-sv.reports:
+			sv.reloaded(reloadReport(line))
+		case err := <-sv.exited:
+			sv.reaped(err)
+			if !sv.shouldRespawn() {
+				return sv.crashed()
+			}
+			if !sv.respawn() {
+				return 0
+			}
+		case sig := <-sv.sigs:
+			if isStopSignal(sig) {
+				sv.stopDaemon()
+				sv.cleanup()
+				return 0
+			}
+			sv.forward(sig)
+		}
+	}
+}
+
+// crashed records a daemon that ended on its own: the pidfile stays (so
+// status says "dead, pidfile exists") and the sidecar says how it ended.
+func (sv *Supervisor) crashed() int {
+	how := proc.DescribeExit(sv.status)
+	sv.state.Phase, sv.state.Exit = runstate.Exited, how
+	runstate.Write(sv.c.StateFile(), &sv.state)
+	sv.stopLeftovers()
+	sv.drain(200 * time.Millisecond)
+	fmt.Fprintf(sv.log, "lsbinit: %s (pid %d) %s\n", sv.c.Name, sv.state.Daemon, how)
+	sv.log.Close()
+	if sv.notify != nil {
+		sv.notify.Close()
+	}
+	sv.pf.Release()
+	return max(proc.ShellStatus(sv.status), 1)
+}
+
+func (sv *Supervisor) reaped(err error) {
+	sv.dead, sv.status = true, err
+}
+
+// drain waits a little for the log pipe to reach end-of-file, so the
+// daemon's last words are in the log (a leftover child holding the pipe
+// open must not hold us).
+func (sv *Supervisor) drain(d time.Duration) {
+	select {
+	case <-sv.copied:
+	case <-time.After(d):
+	}
+}
+
+// forward reopens the log (logrotate's create mode) and passes sig on.
+func (sv *Supervisor) forward(sig os.Signal) {
+	if sig == sv.c.ReloadSignal {
+		if err := sv.log.Reopen(); err != nil {
+			fmt.Fprintf(sv.log, "lsbinit: reopening %s: %v\n", sv.c.LogFile, err)
+		}
+	}
+	if s, ok := sig.(unix.Signal); ok && !sv.dead {
+		proc.Signal(sv.pid, s)
+	}
+	if sig == sv.c.ReloadSignal && !sv.reportsReloads() {
+		sv.reloaded("") // through once forwarded; a Go daemon reports
+	}
+}
+
+// killGroup sends KILL to the daemon's process group and the daemon.
+func (sv *Supervisor) killGroup() {
+	proc.KillGroup(sv.pid, func(sig unix.Signal) error { return proc.Signal(sv.pid, sig) })
+}
+
+// kill ends a daemon at once, and reaps it.
+func (sv *Supervisor) kill() {
+	if !sv.dead {
+		sv.killGroup()
+		sv.reaped(<-sv.exited)
+	}
+}
+
+// cleanup removes what a start created, in an order that never deletes a
+// successor's files: the lock file and the sidecar while the pidfile's lock
+// is still held, then the pidfile, which releases the lock.
+func (sv *Supervisor) cleanup() {
+	c := sv.c
+	if sv.notify != nil {
+		sv.notify.Close()
+	}
+	if sv.log != nil {
+		sv.log.Close()
+	}
+	if sv.pf == nil {
+		return
+	}
+	if c.LockFile != "" {
+		os.Remove(c.LockFile)
+	}
+	os.Remove(c.StateFile())
+	if c.PidFileByDaemon {
+		sv.removeDaemonPidFile()
+	}
+	sv.pf.Remove()
+	sv.pf = nil
+}
+
+// goCrash picks the line that starts a Go program's crash report.
+func goCrash(line string) bool {
+	return strings.HasPrefix(line, "panic: ") || strings.HasPrefix(line, "fatal error: ")
+}
+
+func isStopSignal(sig os.Signal) bool { return sig == unix.SIGTERM || sig == unix.SIGINT }
+
+func createLockFile(path string) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|unix.O_NOFOLLOW, 0o644)
+	if err != nil {
+		return err
+	}
+	return f.Close()
+}
