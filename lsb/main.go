@@ -27,6 +27,9 @@ func Invoke(s Service, args []string) ExitCode {
 	}
 	c, err := s.resolve()
 	if daemon.IsChild() {
+		// The Go funcs cannot be handed on: this program's own Service,
+		// typed in its code, is what the supervisor runs.
+		os.Unsetenv(daemon.SpecEnv)
 		return ExitCode(supervisor.Child(c, err))
 	}
 	return initd.Invoke(c, err, args)

@@ -118,20 +118,40 @@ func Main(argv []string, version string, getenv func(string) string, stdout, std
 		c := &spec.Spec{Name: inv.Name, Version: versionLine, Stdout: stdout, Stderr: stderr}
 		return initd.Invoke(c, nil, inv.Action)
 	}
+	if daemon.IsChild() {
+		return supervise(inv, action, getenv, stdout, stderr)
+	}
 	c, code, done := load(inv, action, getenv, stdout, stderr)
 	if done {
 		return code
 	}
 	c.Version = versionLine
-	if daemon.IsChild() {
-		return exitcode.Code(supervisor.Child(c, c.Complete()))
-	}
 	if rec, ok := recordedRunning(c.Source, c); ok && action != "check" && action != "header" && action != "run" {
 		if code, done := actOnRecorded(rec, c, action, inv.Action, stdout, stderr); done {
 			return code
 		}
 	}
 	return initd.Invoke(c, c.Complete(), inv.Action)
+}
+
+// supervise is the re-executed binary: the supervisor of the service
+// that the start which spawned it resolved, handed on whole, so that no
+// config file is read again (and one edited meanwhile changes nothing).
+func supervise(inv Invocation, action string, getenv func(string) string, stdout, stderr io.Writer) exitcode.Code {
+	c, ok, err := spec.Inherited()
+	if !ok {
+		// A start that handed on nothing: read the config as it did.
+		var code exitcode.Code
+		var done bool
+		if c, code, done = load(inv, action, getenv, stdout, stderr); done {
+			return code
+		}
+	}
+	if err == nil {
+		c.Stdout, c.Stderr = stdout, stderr
+		err = c.Complete()
+	}
+	return exitcode.Code(supervisor.Child(c, err))
 }
 
 // withoutService answers lsbinit invoked without a service: only help

@@ -21,6 +21,10 @@ const (
 	GateEnv = "_LSBINIT_GATE"
 	// ReportEnv names the write end of a Go daemon's reload report pipe.
 	ReportEnv = "_LSBINIT_RELOAD_REPORT"
+	// SpecEnv carries the resolved service from start to the supervisor
+	// it spawns, so that the supervisor runs what start resolved, and
+	// reads no config file again.
+	SpecEnv = "_LSBINIT_SPEC"
 )
 
 // Busy is the verdict of a supervisor that found another instance holding

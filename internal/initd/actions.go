@@ -158,6 +158,9 @@ func (r *runner) unknown(in instance) error {
 // until it gives its verdict.
 func (r *runner) spawn() error {
 	env := os.Environ()
+	if text, ok := r.c.Encode(); ok {
+		env = append(env, daemon.SpecEnv+"="+text)
+	}
 	if r.lock != nil {
 		// The supervisor holds the action lock too until its verdict, so
 		// a start whose caller is killed still finishes before any other

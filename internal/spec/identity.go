@@ -18,7 +18,7 @@ func (s *Spec) DaemonEnv() []string {
 	for _, kv := range os.Environ() {
 		// NOTIFY_SOCKET belongs to whoever runs us (systemd, say); the
 		// daemon gets ours with READY=notify and none otherwise.
-		if strings.HasPrefix(kv, daemon.RoleEnv+"=") || strings.HasPrefix(kv, "_GO_DAEMON=") || strings.HasPrefix(kv, "NOTIFY_SOCKET=") {
+		if strings.HasPrefix(kv, daemon.RoleEnv+"=") || strings.HasPrefix(kv, daemon.SpecEnv+"=") || strings.HasPrefix(kv, "_GO_DAEMON=") || strings.HasPrefix(kv, "NOTIFY_SOCKET=") {
 			continue
 		}
 		env = append(env, kv)

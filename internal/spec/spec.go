@@ -34,9 +34,9 @@ type Spec struct {
 	Path string   // the program to run, absolute; "" runs Run
 	Args []string // its arguments after the program name
 	// Run is a Go program's daemon body, when Path is "".
-	Run func(ctx context.Context) error
+	Run func(ctx context.Context) error `json:"-"`
 	// Reload is a Go program's reload body, nil when it has none.
-	Reload func() error
+	Reload func() error `json:"-"`
 	// ReloadSignal is what reload sends.
 	ReloadSignal syscall.Signal
 	// NoReload says reload is unsupported (exit 3).
@@ -55,13 +55,13 @@ type Spec struct {
 	PidFileByDaemon bool
 	Respawn         Respawn
 
-	Check        func() error // a Go program's configuration check
+	Check        func() error `json:"-"` // a Go program's configuration check
 	CheckCommand []string     // CHECK_CMD: a program and its arguments
 
 	Header   Header // the LSB comment header, every field final
 	InitInfo string // a program's own embedded header block, if any
 
-	Stdout, Stderr io.Writer // where messages go
+	Stdout, Stderr io.Writer `json:"-"` // where messages go
 	// Source is the file the service was read from, if any: the running
 	// instance is recorded under it.
 	Source string

@@ -2,6 +2,7 @@ package spec
 
 import (
 	"context"
+	"reflect"
 	"strings"
 	"syscall"
 	"testing"
@@ -103,5 +104,33 @@ func TestRespawn(t *testing.T) {
 	}
 	if RespawnNo.After(1) || !RespawnOnFailure.After(1) || RespawnOnFailure.After(0) || !RespawnAlways.After(0) {
 		t.Error("After: no never, on-failure after a non-zero status, always always")
+	}
+}
+
+func TestEncodeDecode(t *testing.T) {
+	sched, _ := schedule.Parse("QUIT/5/forever/KILL/1")
+	s := &Spec{Name: "svc", Path: "/bin/sleep", Args: []string{"1000", "a b"}, Schedule: sched,
+		Ready: ready.Spec{Kind: ready.TCP, Addr: "[::1]:80"}, Respawn: RespawnAlways, Umask: 0o077,
+		ReloadSignal: syscall.SIGUSR1, Header: Header{RequiredStart: ""}, Env: []string{"A=1"}, Run: run}
+	s.Complete()
+	text, ok := s.Encode()
+	if !ok {
+		t.Fatal("Encode refused a small service")
+	}
+	got, err := Decode(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := *s
+	want.Run, want.Stdout, want.Stderr = nil, nil, nil // not data: not passed on
+	if !reflect.DeepEqual(*got, want) {
+		t.Errorf("Decode(Encode(s)) =\n%+v\nwant\n%+v", *got, want)
+	}
+	if _, err := Decode("{"); err == nil {
+		t.Error("Decode accepted broken text")
+	}
+	big := &Spec{Name: "svc", Env: []string{strings.Repeat("x", maxEncoded)}}
+	if _, ok := big.Encode(); ok {
+		t.Error("Encode passed on a service too large for the environment")
 	}
 }
