@@ -2,9 +2,9 @@ package lsb
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
-	"path/filepath"
 	"syscall"
 	"time"
 
@@ -154,15 +154,22 @@ func (s Service) resolve() (*spec.Spec, error) {
 		Header: spec.Header(s.Header).WithListDefaults(), InitInfo: s.InitInfo,
 		Stdout: s.Stdout, Stderr: s.Stderr, Source: s.Source,
 	}
-	if err := s.check(); err != nil {
-		c.Complete() // for the messages of usage and help
-		return c, err
+	err := c.Complete()
+	var ke *spec.KeyError
+	if errors.As(err, &ke) {
+		ke.Key = fields[ke.Key]
 	}
-	return c, c.Complete()
+	if err == nil {
+		err = s.check()
+	}
+	return c, err
 }
 
-// check finds what the typed settings cannot rule out, and names it in
-// Go's words; spec.Complete checks the rest.
+// fields names the keys of spec's checks as Service's fields.
+var fields = map[string]string{"DAEMON": "Path", "PIDFILE": "PidFile", "LOGFILE": "LogFile",
+	"LOCKFILE": "LockFile", "CHDIR": "Dir", "NICE": "Nice", "UMASK": "Umask"}
+
+// check finds what the typed settings cannot rule out.
 func (s Service) check() error {
 	fail := func(format string, args ...any) error {
 		return exitcode.Fail(exitcode.NotConfigured, "%s: %s", s.Name, fmt.Sprintf(format, args...))
@@ -176,15 +183,6 @@ func (s Service) check() error {
 		return fail("Reload is set, but the daemon is the program at Path: reload sends it ReloadSignal")
 	case s.Path == "" && s.NoReload:
 		return fail("NoReload is for a program at Path: a Go program without reload leaves Reload nil")
-	}
-	for _, p := range []struct{ field, val string }{{"Path", s.Path}, {"PidFile", s.PidFile},
-		{"LogFile", s.LogFile}, {"LockFile", s.LockFile}, {"Dir", s.Dir}} {
-		if p.val != "" && !filepath.IsAbs(p.val) && (p.field != "LogFile" || p.val != "none") {
-			return fail("%s %q is not an absolute path", p.field, p.val)
-		}
-	}
-	if s.Nice < -20 || s.Nice > 19 {
-		return fail("Nice %d is outside -20..19", s.Nice)
 	}
 	return nil
 }

@@ -26,7 +26,7 @@ func TestBadSettingsNameTheField(t *testing.T) {
 		{"unknown respawn", func(s *lsb.Service) { s.Respawn = lsb.Respawn(7) }, "svc: Respawn: 7 is not RespawnNo, RespawnOnFailure or RespawnAlways"},
 		{"relative pidfile", func(s *lsb.Service) { s.PidFile = "svc.pid" }, `svc: PidFile "svc.pid" is not an absolute path`},
 		{"relative dir", func(s *lsb.Service) { s.Dir = "srv" }, `svc: Dir "srv" is not an absolute path`},
-		{"nice", func(s *lsb.Service) { s.Nice = 20 }, "svc: Nice 20 is outside -20..19"},
+		{"nice", func(s *lsb.Service) { s.Nice = 20 }, "svc: Nice 20 is out of range -20..19"},
 		{"Reload with Path", func(s *lsb.Service) { s.Path, s.Run, s.Reload = "/bin/sleep", nil, func() error { return nil } }, "svc: Reload is set, but the daemon is the program at Path"},
 		{"NoReload without Path", func(s *lsb.Service) { s.NoReload = true }, "svc: NoReload is for a program at Path"},
 	}

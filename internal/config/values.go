@@ -5,16 +5,14 @@ import (
 	"fmt"
 	"os"
 	"os/user"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
-	"golang.org/x/sys/unix"
-
 	"github.com/lsbinit/lsbinit/internal/ready"
 	"github.com/lsbinit/lsbinit/internal/schedule"
 	"github.com/lsbinit/lsbinit/internal/spec"
+	"golang.org/x/sys/unix"
 )
 
 // This file parses the values of the typed keys. Each parser's error is
@@ -25,8 +23,8 @@ func quote(s string) string { return strconv.Quote(s) }
 
 // absPath accepts an absolute path.
 func absPath(s string) (string, error) {
-	if !filepath.IsAbs(s) {
-		return "", fmt.Errorf("%s is not an absolute path", quote(s))
+	if err := spec.CheckAbsPath(s); err != nil {
+		return "", err
 	}
 	return s, nil
 }
@@ -49,10 +47,7 @@ func parseNice(s string) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("%s is not a number", quote(s))
 	}
-	if n < -20 || n > 19 {
-		return 0, fmt.Errorf("%d is out of range -20..19", n)
-	}
-	return n, nil
+	return n, spec.CheckNice(n)
 }
 
 // parseTimeout accepts a positive duration: "30", "2.5", "1m30s".

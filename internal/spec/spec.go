@@ -131,25 +131,64 @@ func (s *Spec) fillDefaults() {
 
 func (s *Spec) check() error {
 	if s.Path == "" && s.Run == nil {
-		return s.fail("neither a program (DAEMON) nor a Run function is set")
+		return exitcode.Fail(exitcode.NotConfigured, "%s: neither a program (DAEMON) nor a Run function is set", s.Name)
 	}
 	for _, p := range []struct{ key, val string }{{"DAEMON", s.Path}, {"PIDFILE", s.PidFile},
 		{"LOGFILE", s.LogFile}, {"LOCKFILE", s.LockFile}, {"CHDIR", s.Dir}} {
-		if p.val != "" && !filepath.IsAbs(p.val) && (p.key != "LOGFILE" || p.val != "none") {
-			return s.fail("%s %q is not an absolute path", p.key, p.val)
+		if p.val != "" && (p.key != "LOGFILE" || p.val != "none") {
+			if err := CheckAbsPath(p.val); err != nil {
+				return s.fail(p.key, err)
+			}
 		}
 	}
-	if s.Nice < -20 || s.Nice > 19 {
-		return s.fail("NICE %d is outside -20..19", s.Nice)
+	if err := CheckNice(s.Nice); err != nil {
+		return s.fail("NICE", err)
 	}
-	if s.Umask < 0 || s.Umask > 0o777 {
-		return s.fail("UMASK %#o is outside 0..0777", s.Umask)
+	if err := CheckUmask(s.Umask); err != nil {
+		return s.fail("UMASK", err)
 	}
 	return nil
 }
 
-func (s *Spec) fail(format string, args ...any) error {
-	return exitcode.Fail(exitcode.NotConfigured, "%s: %s", s.Name, fmt.Sprintf(format, args...))
+// fail is the error for a bad value of key: exit code 6, a *KeyError.
+func (s *Spec) fail(key string, err error) error {
+	return &exitcode.Error{Code: exitcode.NotConfigured, Err: &KeyError{Service: s.Name, Key: key, Err: err}}
+}
+
+// KeyError is a bad value, named by its key in the config file's words
+// (the library renames it after its own field).
+type KeyError struct {
+	Service string // the service's name
+	Key     string // PIDFILE, NICE, ...
+	Err     error  // what is wrong with the value
+}
+
+func (e *KeyError) Error() string { return e.Service + ": " + e.Key + " " + e.Err.Error() }
+
+func (e *KeyError) Unwrap() error { return e.Err }
+
+// CheckAbsPath refuses a path that is not absolute.
+func CheckAbsPath(p string) error {
+	if !filepath.IsAbs(p) {
+		return fmt.Errorf("%q is not an absolute path", p)
+	}
+	return nil
+}
+
+// CheckNice refuses a nice level outside -20..19.
+func CheckNice(n int) error {
+	if n < -20 || n > 19 {
+		return fmt.Errorf("%d is out of range -20..19", n)
+	}
+	return nil
+}
+
+// CheckUmask refuses a umask outside 0..0777.
+func CheckUmask(m int) error {
+	if m < 0 || m > 0o777 {
+		return fmt.Errorf("%#o is out of range 0..0777", m)
+	}
+	return nil
 }
 
 func or(v, def string) string {

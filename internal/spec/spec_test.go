@@ -53,8 +53,8 @@ func TestCompleteRefuses(t *testing.T) {
 		{Spec{Name: "svc", Path: "sleep"}, `svc: DAEMON "sleep" is not an absolute path`},
 		{Spec{Name: "svc", Run: run, PidFile: "none"}, `svc: PIDFILE "none" is not an absolute path`},
 		{Spec{Name: "svc", Run: run, LockFile: "x"}, `svc: LOCKFILE "x" is not an absolute path`},
-		{Spec{Name: "svc", Run: run, Nice: -21}, "svc: NICE -21 is outside -20..19"},
-		{Spec{Name: "svc", Run: run, Umask: 0o1000}, "svc: UMASK 01000 is outside 0..0777"},
+		{Spec{Name: "svc", Run: run, Nice: -21}, "svc: NICE -21 is out of range -20..19"},
+		{Spec{Name: "svc", Run: run, Umask: 0o1000}, "svc: UMASK 01000 is out of range 0..0777"},
 	} {
 		err := c.s.Complete()
 		if err == nil || err.Error() != c.want || exitcode.Of(err) != exitcode.NotConfigured {
