@@ -22,6 +22,7 @@ import (
 //	8  the lsbinit binary
 var layers = map[string]int{
 	"internal/names":                     0,
+	"bench/floor":                        0,
 	"internal/insecure":                  0,
 	"internal/paths":                     0,
 	"internal/schedule":                  0,

@@ -75,12 +75,13 @@ type Service struct {
 	// StartTimeout bounds how long start waits for readiness; default 30s.
 	StartTimeout time.Duration
 	// Ready says when start may report success. The zero Readiness waits
-	// until the daemon is still alive ReadyDelay after exec; see
+	// until the daemon has settled (see ReadyDelay); see
 	// WhenNotified, WhenListening, WhenFileChanges and AfterDelay.
 	Ready Readiness
-	// ReadyDelay is how long the daemon must stay alive after exec before
-	// start reports success with Ready "exec"; default 200ms. A daemon
-	// that exits sooner makes start fail with its last log lines.
+	// ReadyDelay bounds the zero Readiness: a daemon is ready once it has
+	// settled (asleep and using no CPU for 5ms, at least 10ms after exec),
+	// or when it is still alive ReadyDelay after exec; default 200ms. A
+	// daemon that exits sooner makes start fail with its last log lines.
 	ReadyDelay time.Duration
 	// PidFileByDaemon says the program forks into the background itself
 	// and writes PidFile (nginx, redis-server with daemonize yes). The

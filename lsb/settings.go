@@ -57,8 +57,8 @@ func (s Schedule) String() string {
 }
 
 // Readiness says when start may report success. The zero Readiness waits
-// until the daemon is still alive Service.ReadyDelay after exec: a daemon
-// that exits sooner makes start fail with its last log lines.
+// until the daemon has settled, or is still alive Service.ReadyDelay after
+// exec: a daemon that exits sooner makes start fail with its last lines.
 type Readiness struct {
 	r   ready.Spec
 	err error

@@ -70,3 +70,6 @@ func State(pid int) string { return "" }
 
 // FDs is unknown without /proc.
 func FDs(pid int) map[int]string { return nil }
+
+// CPUTime cannot be read here: a start then waits out its bound instead.
+func CPUTime(pid int) (time.Duration, bool) { return 0, false }

@@ -16,6 +16,37 @@ import (
 // readyPoll is how often tcp: and file: readiness are looked at.
 const readyPoll = 10 * time.Millisecond
 
+// READY=exec: a daemon is ready once it has settled: alive for at least
+// settleMin, and idle (asleep, its CPU clock and its children's standing
+// still) for the last settleQuiet, looked at every settlePoll. One that
+// never settles is ready when it is still alive after ReadyDelay, the
+// bound. A daemon that dies while it starts up is busy until it dies, and
+// so fails the start; one that sleeps first and dies later than that is
+// no longer told apart (see the README, "READY=exec").
+const (
+	settleMin   = 10 * time.Millisecond
+	settleQuiet = 5 * time.Millisecond
+	settlePoll  = 2 * time.Millisecond
+)
+
+// settling watches a starting daemon for READY=exec.
+type settling struct {
+	pid   int
+	start time.Time     // when the daemon started
+	cpu   time.Duration // its CPU time when last looked at
+	since time.Time     // since when it has been idle
+}
+
+// settled looks once, and reports whether the daemon has settled.
+func (w *settling) settled(now time.Time) bool {
+	cpu, ok := proc.CPUTime(w.pid)
+	if !ok || cpu != w.cpu || proc.State(w.pid) != "S" {
+		w.cpu, w.since = cpu, now
+		return false
+	}
+	return now.Sub(w.start) >= settleMin && now.Sub(w.since) >= settleQuiet
+}
+
 // awaitReady waits for the daemon to be ready as READY says. A daemon
 // that exits first, or is not ready within START_TIMEOUT, fails the start
 // with its last lines, and nothing is left behind.
@@ -37,6 +68,10 @@ func (sv *Supervisor) awaitReady() error {
 		notified = sv.notify.ready
 	default:
 		settle = time.After(c.ReadyDelay)
+		t := time.NewTicker(settlePoll)
+		defer t.Stop()
+		poll = t.C
+		sv.settling = &settling{pid: sv.pid, start: sv.since, since: time.Now()}
 	}
 	for {
 		select {
@@ -84,9 +119,13 @@ func (sv *Supervisor) becameReady() error {
 	return nil
 }
 
-// isReady looks once at a tcp: or file: condition.
+// isReady looks once at a tcp: or file: condition, or whether an exec:
+// daemon has settled.
 func (sv *Supervisor) isReady() bool {
 	r := sv.c.Ready
+	if sv.settling != nil {
+		return sv.settling.settled(time.Now())
+	}
 	if r.Kind == ready.TCP {
 		conn, err := net.DialTimeout("tcp", r.Addr, 100*time.Millisecond)
 		if err != nil {

@@ -50,6 +50,7 @@ type Supervisor struct {
 	watchedDir fs.FileInfo       // the directory watch watches
 
 	readyFileBefore fs.FileInfo // READY=file: what the file was before start
+	settling        *settling   // READY=exec: the watch on a starting daemon
 }
 
 // New makes the supervisor of c in this process, which it prepares for

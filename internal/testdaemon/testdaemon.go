@@ -58,6 +58,9 @@ type Options struct {
 	// Exit, if >= 0, makes Run print Msg to stderr and return an
 	// *ExitError with this code at once, as a daemon that cannot start.
 	Exit int
+	// Busy keeps the CPU busy for this long at start, before anything
+	// else: a daemon still loading, as interpreters and large programs are.
+	Busy time.Duration
 	// Panic, when set, makes the daemon panic with this message at start,
 	// a dozen calls deep, so its trace is longer than a ten-line tail.
 	Panic string
@@ -88,6 +91,10 @@ type Options struct {
 	Listen string
 	// Notify sends sd_notify "READY=1" to $NOTIFY_SOCKET when ready.
 	Notify bool
+	// ExitStamp, if set, receives the wall-clock time in microseconds
+	// since the epoch as the daemon returns after a stop request: how a
+	// benchmark tells when the daemon exited.
+	ExitStamp string
 
 	// Stdout and Stderr default to os.Stdout and os.Stderr.
 	Stdout, Stderr io.Writer
@@ -102,6 +109,7 @@ func (o *Options) Flags(fs *flag.FlagSet) {
 	fs.DurationVar(&o.TermDelay, "term-delay", 0, "exit `DUR` after the stop request (SIGTERM)")
 	fs.BoolVar(&o.IgnoreTerm, "ignore-term", false, "ignore SIGTERM; only SIGKILL ends the daemon")
 	fs.IntVar(&o.Exit, "exit", -1, "print -msg to stderr and exit at once with `CODE`")
+	fs.DurationVar(&o.Busy, "busy", 0, "keep the CPU busy for `DUR` at start (a daemon still loading)")
 	fs.StringVar(&o.Panic, "panic", "", "panic at start with `MESSAGE`, a dozen calls deep")
 	fs.StringVar(&o.Msg, "msg", "failing on purpose", "the message -exit prints")
 	fs.StringVar(&o.HupFile, "hup-file", "", "append a line HUP to `PATH` on each SIGHUP (reload)")
@@ -116,6 +124,7 @@ func (o *Options) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&o.Touch, "touch", "", "create `PATH` when ready")
 	fs.StringVar(&o.Listen, "listen", "", "listen on TCP `ADDR` when ready")
 	fs.BoolVar(&o.Notify, "notify", false, "send READY=1 to $NOTIFY_SOCKET when ready")
+	fs.StringVar(&o.ExitStamp, "exit-stamp", "", "write the time (µs since the epoch) to `PATH` when exiting after a stop")
 }
 
 // ExitError is Run's result when Options.Exit is set.
@@ -181,6 +190,8 @@ func Run(ctx context.Context, o Options) error {
 // announce prints what the tests look for at start, and does what is to
 // happen at once: write the PID, panic, exit, start the workers.
 func (o Options) announce(stdout, stderr io.Writer) error {
+	for end := time.Now().Add(o.Busy); time.Now().Before(end); {
+	}
 	pid := os.Getpid()
 	fmt.Fprintf(stdout, "testdaemon: started pid %d\n", pid)
 	for _, f := range facts() {
@@ -243,6 +254,9 @@ func stop(stdout io.Writer, o Options) error {
 	fmt.Fprintf(stdout, "testdaemon: stopping in %v\n", o.TermDelay)
 	time.Sleep(o.TermDelay)
 	fmt.Fprintln(stdout, "testdaemon: stopped")
+	if o.ExitStamp != "" {
+		return writeAtomic(o.ExitStamp, strconv.FormatInt(time.Now().UnixMicro(), 10)+"\n")
+	}
 	return nil
 }
 

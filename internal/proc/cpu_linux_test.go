@@ -1,0 +1,45 @@
+package proc
+
+import (
+	"os"
+	"os/exec"
+	"testing"
+	"time"
+)
+
+// A busy process's CPU clock moves; a sleeping one's stands still; a
+// process that is gone has none.
+func TestCPUTime(t *testing.T) {
+	busy := exec.Command("sh", "-c", "while :; do :; done")
+	idle := exec.Command("sleep", "30")
+	for _, c := range []*exec.Cmd{busy, idle} {
+		if err := c.Start(); err != nil {
+			t.Fatal(err)
+		}
+		defer c.Process.Kill()
+	}
+	time.Sleep(50 * time.Millisecond)
+	b0, ok1 := CPUTime(busy.Process.Pid)
+	i0, ok2 := CPUTime(idle.Process.Pid)
+	time.Sleep(100 * time.Millisecond)
+	b1, _ := CPUTime(busy.Process.Pid)
+	i1, _ := CPUTime(idle.Process.Pid)
+	if !ok1 || !ok2 {
+		t.Fatal("CPUTime of a live process is not readable")
+	}
+	if b1-b0 < 10*time.Millisecond {
+		t.Errorf("a busy loop used %v of CPU in 100ms", b1-b0)
+	}
+	if i1 != i0 {
+		t.Errorf("a sleeping process used %v of CPU", i1-i0)
+	}
+	self, _ := CPUTime(os.Getpid())
+	if self <= 0 {
+		t.Errorf("CPUTime(self) = %v", self)
+	}
+	idle.Process.Kill()
+	idle.Wait()
+	if _, ok := CPUTime(idle.Process.Pid); ok {
+		t.Error("CPUTime of a reaped process is readable")
+	}
+}
