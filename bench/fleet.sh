@@ -24,21 +24,15 @@
 #
 # Every tool runs the same daemon, this repository's test daemon, idle
 # (each tool its own copy of the binary, so that no tool's process
-# matching can touch another's daemons). Self-contained: builds static
+# matching can touch another's daemons). As bench/compare.sh explains, the
+# fleet runs under a small subreaper that reaps orphans at once, as a
+# prompt PID 1 does: start-stop-daemon's stop waits for its zombie to go.
+# Self-contained: builds static
 # release binaries into a fresh temporary directory, writes nothing
 # outside it, stops what it started and removes it on exit. Needs go,
 # start-stop-daemon, /lib/init/init-d-script, daemon (Debian package
 # "daemon"); a missing peer is skipped with a note.
 set -euo pipefail
-
-N=${1:-200}
-ROUNDS=${2:-3}
-[[ $N =~ ^[0-9]+$ && $ROUNDS =~ ^[0-9]+$ ]] || { echo "usage: bash bench/fleet.sh [N] [ROUNDS]" >&2; exit 2; }
-
-root=$(cd "$(dirname "$0")/.." && pwd)
-tmp=$(mktemp -d /tmp/lsbinit-fleet.XXXXXX)
-bin=$tmp/bin
-mkdir -p "$bin" "$tmp/res"
 
 cleanup() {
 	local i
@@ -54,6 +48,7 @@ now_us() { local t=${EPOCHREALTIME//[!0-9]/}; echo "$t"; }
 
 build() {
 	(cd "$root" && CGO_ENABLED=0 go build -trimpath -ldflags='-s -w' -o "$bin/lsbinit" . &&
+		CGO_ENABLED=0 go build -trimpath -o "$bin/subreaper" ./bench/subreaper &&
 		CGO_ENABLED=0 go build -trimpath -ldflags='-s -w' -o "$bin/testdaemon" ./internal/testdaemon/cmd/testdaemon &&
 		CGO_ENABLED=0 go build -trimpath -ldflags='-s -w' -o "$bin/floor-go" ./bench/floor)
 	if command -v cc >/dev/null; then
@@ -115,7 +110,7 @@ cmd() {
 	start-stop-daemon/status) start-stop-daemon --status --pidfile "$d/s$i.pid" ;;
 	start-stop-daemon/stop) start-stop-daemon --stop --quiet --retry TERM/30/KILL/5 --pidfile "$d/s$i.pid" --remove-pidfile ;;
 	init-d-script/*) _SYSTEMCTL_SKIP_REDIRECT=1 "$d/s$i" "$a" ;;
-	daemon/start) daemon --name="s$i" --pidfiles="$d/pids" -- "$d/td" -tag "$tmp" ;;
+	daemon/start) daemon --unsafe --name="s$i" --pidfiles="$d/pids" -- "$d/td" -tag "$tmp" ;;
 	daemon/status) daemon --name="s$i" --pidfiles="$d/pids" --running ;;
 	daemon/stop) daemon --name="s$i" --pidfiles="$d/pids" --stop ;;
 	true/*) /bin/true ;;
@@ -124,7 +119,6 @@ cmd() {
 	esac >/dev/null 2>&1
 }
 export -f cmd
-export bin tmp
 
 # fleet TOOL ACTION: the whole fleet, one after another; prints µs.
 fleet() {
@@ -220,10 +214,30 @@ report() {
 	echo "lsbinit status, 1, measured again beside the floors: $(med "$res/lsbinit.status1-again" ms) ms"
 }
 
+if [[ ${1-} == --measure ]]; then # the re-invocation under the subreaper
+	tmp=$2 N=$3 ROUNDS=$4 bin=$2/bin
+	export bin tmp
+	for ((r = 0; r < ROUNDS; r++)); do
+		echo "fleet.sh: round $((r + 1)) of $ROUNDS" >&2
+		round "$r"
+	done
+	report
+	exit
+fi
+
+N=${1:-200}
+ROUNDS=${2:-3}
+[[ $# -le 2 && $N =~ ^[1-9][0-9]*$ && $ROUNDS =~ ^[1-9][0-9]*$ ]] || { echo "usage: bash bench/fleet.sh [N] [ROUNDS]" >&2; exit 2; }
+[[ $(uname -s) == Linux ]] || { echo "fleet.sh: Linux only" >&2; exit 1; }
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+umask 022 # as root, lsbinit refuses a config or pidfile directory others can write
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/lsbinit-fleet.XXXXXX")
+bin=$tmp/bin
+mkdir -p "$bin" "$tmp/res"
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 build
 setup
-for ((r = 0; r < ROUNDS; r++)); do
-	echo "fleet.sh: round $((r + 1)) of $ROUNDS" >&2
-	round "$r"
-done
-report
+echo "$(uname -sr), $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+"$bin/subreaper" bash "$root/bench/fleet.sh" --measure "$tmp" "$N" "$ROUNDS"

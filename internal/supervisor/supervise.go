@@ -155,6 +155,7 @@ func (sv *Supervisor) Loop() int {
 	sv.watchFiles()
 	defer sv.unwatchFiles()
 	sv.repairFiles() // what changed before the watch began
+	trimMemory()     // the long watch needs little of what start-up did
 	for {
 		select {
 		case <-sv.watched():
