@@ -40,3 +40,14 @@ func processClock(pid int) (time.Duration, bool) {
 	}
 	return time.Duration(ts.Nano()), true
 }
+
+// WaitChannel names the kernel function pid's main thread sleeps in
+// ("do_epoll_wait", "hrtimer_nanosleep", "do_wait", ...), or "" when it
+// cannot be told.
+func WaitChannel(pid int) string {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/wchan")
+	if err != nil || string(b) == "0" {
+		return ""
+	}
+	return string(b)
+}

@@ -73,3 +73,6 @@ func FDs(pid int) map[int]string { return nil }
 
 // CPUTime cannot be read here: a start then waits out its bound instead.
 func CPUTime(pid int) (time.Duration, bool) { return 0, false }
+
+// WaitChannel cannot be read here.
+func WaitChannel(pid int) string { return "" }

@@ -17,12 +17,14 @@ import (
 const readyPoll = 10 * time.Millisecond
 
 // READY=exec: a daemon is ready once it has settled: alive for at least
-// settleMin, and idle (asleep, its CPU clock and its children's standing
-// still) for the last settleQuiet, looked at every settlePoll. One that
+// settleMin, and for the last settleQuiet asleep waiting for work (not in
+// a timed sleep, not waiting for a child of its own), its CPU clock and
+// its children's standing still; looked at every settlePoll. One that
 // never settles is ready when it is still alive after ReadyDelay, the
-// bound. A daemon that dies while it starts up is busy until it dies, and
-// so fails the start; one that sleeps first and dies later than that is
-// no longer told apart (see the README, "READY=exec").
+// bound, as before. A daemon that fails while it starts up is busy, or
+// sleeps on a timer or a child, until it dies, and so fails the start;
+// what is no longer told apart is one that waits for work and then dies
+// (see the README, "Readiness").
 const (
 	settleMin   = 10 * time.Millisecond
 	settleQuiet = 5 * time.Millisecond
@@ -40,11 +42,22 @@ type settling struct {
 // settled looks once, and reports whether the daemon has settled.
 func (w *settling) settled(now time.Time) bool {
 	cpu, ok := proc.CPUTime(w.pid)
-	if !ok || cpu != w.cpu || proc.State(w.pid) != "S" {
+	if !ok || cpu != w.cpu || proc.State(w.pid) != "S" || !waitsForWork(proc.WaitChannel(w.pid)) {
 		w.cpu, w.since = cpu, now
 		return false
 	}
 	return now.Sub(w.start) >= settleMin && now.Sub(w.since) >= settleQuiet
+}
+
+// waitsForWork reports whether a process asleep in the kernel function
+// wchan may be waiting for work: anything but a timed sleep and a wait
+// for a child (a script that sleeps, or waits for the program it ran).
+func waitsForWork(wchan string) bool {
+	switch wchan {
+	case "hrtimer_nanosleep", "do_nanosleep", "common_nsleep", "do_wait", "kernel_wait4":
+		return false
+	}
+	return true
 }
 
 // awaitReady waits for the daemon to be ready as READY says. A daemon
