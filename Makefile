@@ -5,7 +5,7 @@ LDFLAGS := -X main.version=$(VERSION)
 RUNDIR  := $(CURDIR)/run
 FUZZTIME ?= 10s
 
-.PHONY: all build demo demo-stop test vet unit selftest fuzz cross clean
+.PHONY: all build demo demo-stop test vet unit selftest fuzz cross bench clean
 
 all: build
 
@@ -30,6 +30,21 @@ demo-stop:
 	@test -x bin/hello || $(MAKE) build
 	HELLO_RUNDIR=$(RUNDIR) bin/hello stop
 	DEMO_RUN=$(RUNDIR) bin/lsbinit -c examples/configs/ticker.conf stop
+
+# The benchmarks (never part of test): the Go benchmarks of the hot paths,
+# then lsbinit side by side with start-stop-daemon, init-d-script and
+# libslack daemon on this machine, release builds: a fleet of BENCH_N
+# services (bench/fleet.sh), READY=exec against real and dying daemons
+# (bench/ready.sh), and stop latency (bench/compare.sh). See README,
+# "Performance".
+BENCH_N ?= 200
+BENCH_ROUNDS ?= 3
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./internal/config ./internal/initd
+	$(GO) test -run '^$$' -bench StopLatency -benchtime 20x .
+	bash bench/fleet.sh $(BENCH_N) $(BENCH_ROUNDS)
+	bash bench/ready.sh 10
+	bash bench/compare.sh 30
 
 # The whole suite: vet, unit and process-level tests with the race
 # detector, a short run of every fuzz target, and the other platforms' builds.

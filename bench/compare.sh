@@ -82,12 +82,14 @@ measure() {
 		conf=$tmp/lsbinit-bench-$delay.conf
 		cat >"$conf" <<-EOF
 			DAEMON=$bin/testdaemon
-			DAEMON_ARGS="-tag $tmp -touch $ready -term-delay $delay"
+			DAEMON_ARGS="-tag $tmp -touch $ready -term-delay $delay -exit-stamp $tmp/exited"
 			PIDFILE=$tmp/lsbinit-bench-$delay.pid
 			LOGFILE=$tmp/lsbinit-bench-$delay.log
 		EOF
 		: >"$tmp/lsbinit-$delay.us"
 		: >"$tmp/ssd-$delay.us"
+		: >"$tmp/lsbinit-$delay.after"
+		: >"$tmp/ssd-$delay.after"
 		for ((i = 1; i <= n; i++)); do
 			rm -f "$ready"
 			"$bin/lsbinit" -q -c "$conf" start
@@ -96,15 +98,17 @@ measure() {
 			"$bin/lsbinit" -q -c "$conf" stop
 			t1=$(now_us)
 			echo $((t1 - t0)) >>"$tmp/lsbinit-$delay.us"
+			echo $((t1 - $(cat "$tmp/exited"))) >>"$tmp/lsbinit-$delay.after"
 
 			rm -f "$ready"
 			start-stop-daemon --start --quiet --background --make-pidfile --pidfile "$pid" \
-				--exec "$bin/testdaemon" -- -tag "$tmp" -touch "$ready" -term-delay "$delay"
+				--exec "$bin/testdaemon" -- -tag "$tmp" -touch "$ready" -term-delay "$delay" -exit-stamp "$tmp/exited"
 			wait_ready "$ready"
 			t0=$(now_us)
 			start-stop-daemon --stop --quiet --retry TERM/30/KILL/5 --pidfile "$pid" --remove-pidfile
 			t1=$(now_us)
 			echo $((t1 - t0)) >>"$tmp/ssd-$delay.us"
+			echo $((t1 - $(cat "$tmp/exited"))) >>"$tmp/ssd-$delay.after"
 		done
 	done
 
@@ -114,6 +118,14 @@ measure() {
 	for delay in "${delays[@]}"; do
 		printf '%-18s %-19s %s\n' "-term-delay $delay" lsbinit "$(stats "$tmp/lsbinit-$delay.us")"
 		printf '%-18s %-19s %s\n' "-term-delay $delay" start-stop-daemon "$(stats "$tmp/ssd-$delay.us")"
+	done
+	echo
+	echo "After the daemon's exit, in ms: when the stop command returned, minus when the daemon"
+	echo "exited (the test daemon stamps the time as it returns from main, -exit-stamp)"
+	printf '%-18s %-19s %9s %9s %9s %9s\n' daemon tool median p90 min max
+	for delay in "${delays[@]}"; do
+		printf '%-18s %-19s %s\n' "-term-delay $delay" lsbinit "$(stats "$tmp/lsbinit-$delay.after")"
+		printf '%-18s %-19s %s\n' "-term-delay $delay" start-stop-daemon "$(stats "$tmp/ssd-$delay.after")"
 	done
 }
 

@@ -12,7 +12,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 
 	"github.com/lsbinit/lsbinit/internal/config"
@@ -37,8 +36,13 @@ Actions: start stop restart try-restart condrestart reload force-reload status
 Commands: ` + strings.Join(names.Subcommands, " ") + `
 `
 
-// rcPrefix matches the S20/K01 prefix of an rc.d link.
-var rcPrefix = regexp.MustCompile(`^[SK][0-9][0-9]`)
+// rcPrefixed reports whether name starts with the S20/K01 prefix of an
+// rc.d link.
+func rcPrefixed(name string) bool {
+	return len(name) > 3 && (name[0] == 'S' || name[0] == 'K') && isDigit(name[1]) && isDigit(name[2])
+}
+
+func isDigit(b byte) bool { return '0' <= b && b <= '9' }
 
 // Invocation is a parsed command line.
 type Invocation struct {
@@ -55,8 +59,8 @@ func isSelf(name string) bool { return name == Name || strings.HasPrefix(name, N
 // rc-link prefix removed (/etc/rc2.d/S20myapp is myapp).
 func ServiceName(argv0 string) string {
 	base := filepath.Base(daemon.StripRole(argv0))
-	if rest := rcPrefix.ReplaceAllString(base, ""); rest != "" && rest != base {
-		return rest
+	if rcPrefixed(base) {
+		return base[3:]
 	}
 	return base
 }

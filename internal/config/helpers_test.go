@@ -10,7 +10,7 @@ import (
 
 // etcFiles writes files (path under the etc dir → contents) with mode
 // 0644 into a new temporary etc dir and returns it.
-func etcFiles(t *testing.T, files map[string]string) string {
+func etcFiles(t testing.TB, files map[string]string) string {
 	t.Helper()
 	etc := t.TempDir()
 	for name, data := range files {

@@ -22,7 +22,12 @@ func (r *runner) stopSupervised(in instance) (outcome, error) {
 		return r.stop() // it exited meanwhile: look again
 	}
 	defer h.Close()
+	// Opened before the signal: the supervisor lets go of it at the end.
+	lock, _ := os.OpenFile(c.LockPath(), os.O_RDONLY|unix.O_NOFOLLOW|unix.O_NONBLOCK, 0)
 	if err := h.Signal(unix.SIGTERM); err != nil {
+		if lock != nil {
+			lock.Close()
+		}
 		if errors.Is(err, unix.ESRCH) {
 			return r.stop()
 		}
@@ -32,7 +37,7 @@ func (r *runner) stopSupervised(in instance) (outcome, error) {
 	if forever {
 		wait = -1
 	}
-	gone, err := h.WaitExit(wait)
+	gone, err := awaitStopped(in.state.Supervisor, in.state.SupervisorStart, lock, wait)
 	if err != nil {
 		return "", exitcode.Fail(exitcode.Failed, "%s: waiting for pid %d: %v", c.Name, h.PID(), err)
 	}
@@ -48,6 +53,43 @@ func (r *runner) stopSupervised(in instance) (outcome, error) {
 		}
 	}
 	return "", nil
+}
+
+// awaitStopped waits up to wait (forever when negative) until the
+// supervisor (pid, proved by its start token) has finished its stop: until
+// it lets go of its lock on lock (its pidfile: the last thing it does
+// before it exits), or it exits. The first is sooner: the kernel can take
+// a while to tear down an exiting process (its inotify watches, say)
+// before the exit shows. It reports whether either came. It takes over
+// lock (nil when it could not be opened), and each waiter owns what it
+// waits on, so that neither touches a descriptor the other has closed.
+func awaitStopped(pid int, start uint64, lock *os.File, wait time.Duration) (bool, error) {
+	type result struct {
+		gone bool
+		err  error
+	}
+	done := make(chan result, 2)
+	go func() {
+		h, err := proc.OpenProven(pid, start, true)
+		if err != nil {
+			done <- result{gone: true} // it has exited already
+			return
+		}
+		defer h.Close()
+		gone, err := h.WaitExit(wait)
+		done <- result{gone, err}
+	}()
+	if lock != nil {
+		go func() {
+			defer lock.Close()
+			if unix.Flock(int(lock.Fd()), unix.LOCK_SH) == nil {
+				unix.Flock(int(lock.Fd()), unix.LOCK_UN)
+				done <- result{gone: true}
+			}
+		}()
+	}
+	r := <-done
+	return r.gone, r.err
 }
 
 // stopOrphan runs the stop schedule itself against a daemon whose

@@ -95,6 +95,7 @@ type Options struct {
 	// since the epoch as the daemon returns after a stop request: how a
 	// benchmark tells when the daemon exited.
 	ExitStamp string
+	stamp     *os.File // ExitStamp, opened at start
 
 	// Stdout and Stderr default to os.Stdout and os.Stderr.
 	Stdout, Stderr io.Writer
@@ -166,6 +167,12 @@ func Run(ctx context.Context, o Options) error {
 
 	if err := o.announce(stdout, stderr); err != nil {
 		return err
+	}
+	if o.ExitStamp != "" {
+		if o.stamp, err = os.OpenFile(o.ExitStamp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644); err != nil {
+			return err
+		}
+		defer o.stamp.Close()
 	}
 	done := ctx.Done()
 	if o.IgnoreTerm {
@@ -254,8 +261,10 @@ func stop(stdout io.Writer, o Options) error {
 	fmt.Fprintf(stdout, "testdaemon: stopping in %v\n", o.TermDelay)
 	time.Sleep(o.TermDelay)
 	fmt.Fprintln(stdout, "testdaemon: stopped")
-	if o.ExitStamp != "" {
-		return writeAtomic(o.ExitStamp, strconv.FormatInt(time.Now().UnixMicro(), 10)+"\n")
+	if o.stamp != nil {
+		// The file was opened at start: exiting costs one write.
+		_, err := o.stamp.WriteString(strconv.FormatInt(time.Now().UnixMicro(), 10) + "\n")
+		return err
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // smf writes a manifest (service_bundle(5)) for svc:/site/NAME:default.
@@ -244,14 +245,18 @@ type smfManpage struct {
 	Manpath string `xml:"manpath,attr,omitempty"` // default ":default"
 }
 
-// emptyElement matches an element written with nothing inside it.
-var emptyElement = regexp.MustCompile(`<([a-z_]+)((?: [a-z_:]+="[^"]*")*)></([a-z_]+)>`)
+// emptyElement matches an element written with nothing inside it (made
+// on first use: no other command pays for it).
+var emptyElement = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`<([a-z_]+)((?: [a-z_:]+="[^"]*")*)></([a-z_]+)>`)
+})
 
 // selfClose writes elements with no content as <e/>, as the SMF DTD
 // declares them (EMPTY); encoding/xml always writes <e></e>.
 func selfClose(out []byte) []byte {
-	return emptyElement.ReplaceAllFunc(out, func(m []byte) []byte {
-		sub := emptyElement.FindSubmatch(m)
+	re := emptyElement()
+	return re.ReplaceAllFunc(out, func(m []byte) []byte {
+		sub := re.FindSubmatch(m)
 		if !bytes.Equal(sub[1], sub[3]) {
 			return m
 		}
