@@ -114,18 +114,19 @@ measure() {
 
 	echo
 	echo "Stop latency in ms, $n start/stop cycles per row (wall clock of the stop command)"
-	printf '%-18s %-19s %9s %9s %9s %9s\n' daemon tool median p90 min max
-	for delay in "${delays[@]}"; do
-		printf '%-18s %-19s %s\n' "-term-delay $delay" lsbinit "$(stats "$tmp/lsbinit-$delay.us")"
-		printf '%-18s %-19s %s\n' "-term-delay $delay" start-stop-daemon "$(stats "$tmp/ssd-$delay.us")"
-	done
+	table us
 	echo
 	echo "After the daemon's exit, in ms: when the stop command returned, minus when the daemon"
 	echo "exited (the test daemon stamps the time as it returns from main, -exit-stamp)"
+	table after
+}
+
+# table SUFFIX: one row per daemon and tool, from the files TOOL-DELAY.SUFFIX.
+table() {
 	printf '%-18s %-19s %9s %9s %9s %9s\n' daemon tool median p90 min max
 	for delay in "${delays[@]}"; do
-		printf '%-18s %-19s %s\n' "-term-delay $delay" lsbinit "$(stats "$tmp/lsbinit-$delay.after")"
-		printf '%-18s %-19s %s\n' "-term-delay $delay" start-stop-daemon "$(stats "$tmp/ssd-$delay.after")"
+		printf '%-18s %-19s %s\n' "-term-delay $delay" lsbinit "$(stats "$tmp/lsbinit-$delay.$1")"
+		printf '%-18s %-19s %s\n' "-term-delay $delay" start-stop-daemon "$(stats "$tmp/ssd-$delay.$1")"
 	done
 }
 
