@@ -27,7 +27,9 @@
 # matching can touch another's daemons). As bench/compare.sh explains, the
 # fleet runs under a small subreaper that reaps orphans at once, as a
 # prompt PID 1 does: start-stop-daemon's stop waits for its zombie to go.
-# Self-contained: builds static
+# The pidfiles and logs live on a tmpfs (/dev/shm, unless TMPDIR says
+# otherwise), as /run is one on Debian and most systems: a disk file
+# system's latency is not what is measured here. Self-contained: builds static
 # release binaries into a fresh temporary directory, writes nothing
 # outside it, stops what it started and removes it on exit. Needs go,
 # start-stop-daemon, /lib/init/init-d-script, daemon (Debian package
@@ -231,7 +233,12 @@ ROUNDS=${2:-3}
 [[ $(uname -s) == Linux ]] || { echo "fleet.sh: Linux only" >&2; exit 1; }
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 umask 022 # as root, lsbinit refuses a config or pidfile directory others can write
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/lsbinit-fleet.XXXXXX")
+base=${TMPDIR:-}
+if [[ -z $base ]]; then
+	base=/tmp
+	[[ $(stat -f -c %T /dev/shm 2>/dev/null) == tmpfs ]] && base=/dev/shm
+fi
+tmp=$(mktemp -d "$base/lsbinit-fleet.XXXXXX")
 bin=$tmp/bin
 mkdir -p "$bin" "$tmp/res"
 trap cleanup EXIT

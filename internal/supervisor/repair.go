@@ -45,6 +45,10 @@ func (sv *Supervisor) repairFiles() {
 		fmt.Fprintf(sv.log, "lsbinit: cannot restore %s: %v\n", dir, err)
 		return
 	}
+	// Watch what is there now, then look: a change after the look is
+	// seen. What the repair itself writes is one more change, which the
+	// next look finds in order.
+	sv.watchAgain()
 	pf, err := sv.pf.Repair(sv.state.Daemon)
 	sv.pf = pf
 	if err != nil {
@@ -55,13 +59,14 @@ func (sv *Supervisor) repairFiles() {
 			fmt.Fprintf(sv.log, "lsbinit: cannot restore %s: %v\n", c.StateFile(), err)
 		}
 	}
-	sv.watchAgain()
 }
 
-// watchAgain renews the watch after the directory was replaced.
+// watchAgain watches the files now at the watched names, and renews the
+// whole watch after the directory was replaced.
 func (sv *Supervisor) watchAgain() {
 	cur, err := os.Stat(filepath.Dir(sv.c.PidFile))
 	if err == nil && sv.watchedDir != nil && os.SameFile(cur, sv.watchedDir) {
+		sv.watch.Rearm()
 		return
 	}
 	sv.unwatchFiles()
