@@ -146,7 +146,8 @@ done
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 script=$repo/bench/compare.sh
 umask 022 # as root, lsbinit refuses a config or pidfile directory others can write
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/lsbinit-bench.XXXXXX")
+. "$repo/bench/lib.sh"
+tmp=$(scratch bench)
 
 cleanup() {
 	local conf

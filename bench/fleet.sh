@@ -27,9 +27,8 @@
 # matching can touch another's daemons). As bench/compare.sh explains, the
 # fleet runs under a small subreaper that reaps orphans at once, as a
 # prompt PID 1 does: start-stop-daemon's stop waits for its zombie to go.
-# The pidfiles and logs live on a tmpfs (/dev/shm, unless TMPDIR says
-# otherwise), as /run is one on Debian and most systems: a disk file
-# system's latency is not what is measured here. Self-contained: builds static
+# The pidfiles and logs live on a tmpfs (see bench/lib.sh), as /run is
+# one on Debian and most systems. Self-contained: builds static
 # release binaries into a fresh temporary directory, writes nothing
 # outside it, stops what it started and removes it on exit. Needs go,
 # start-stop-daemon, /lib/init/init-d-script, daemon (Debian package
@@ -152,6 +151,20 @@ one() {
 
 record() { echo "$3" >>"$tmp/res/$1.$2"; }
 
+# memory records, for every running lsbinit supervisor, its resident set,
+# private dirty memory and proportional set (kB), and its threads.
+memory() {
+	local f pid
+	for f in "$tmp"/lsbinit/s*.pid.lsbinit; do
+		pid=$(sed -n 's/^supervisor=//p' "$f")
+		[[ -r /proc/$pid/smaps_rollup ]] || continue
+		awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" >>"$tmp/res/mem.rss"
+		awk '/^Threads:/ {print $2}' "/proc/$pid/status" >>"$tmp/res/mem.threads"
+		awk '/^Private_Dirty:/ {print $2}' "/proc/$pid/smaps_rollup" >>"$tmp/res/mem.dirty"
+		awk '/^Pss:/ {print $2}' "/proc/$pid/smaps_rollup" >>"$tmp/res/mem.pss"
+	done
+}
+
 round() {
 	local r=$1 t order=("${tools[@]}")
 	# rotate the order each round
@@ -161,6 +174,7 @@ round() {
 	for t in "${order[@]}"; do
 		have "$t" || continue
 		record "$t" start "$(fleet "$t" start)"
+		[[ $t == lsbinit ]] && memory
 		record "$t" status "$(fleet "$t" status)"
 		record "$t" status1 "$(one "$t" status)"
 		record "$t" stop "$(fleet "$t" stop)"
@@ -181,8 +195,13 @@ round() {
 med() {
 	[[ -s $1 ]] || { echo "-"; return; }
 	sort -n "$1" | awk -v u="$2" '{v[NR]=$1} END {
-		d = (u == "s") ? 1e6 : 1e3; f = (u == "s") ? "%.2f" : "%.1f"
+		d = (u == "s") ? 1e6 : (u == "ms") ? 1e3 : 1; f = (u == "s") ? "%.2f" : (u == "ms") ? "%.1f" : "%d"
 		printf f " (" f "-" f ")", v[int((NR+1)/2)]/d, v[1]/d, v[NR]/d }'
+}
+
+# kb FILE: "median (min-max)" of the kB values in FILE, in MiB.
+kb() {
+	sort -n "$1" | awk '{v[NR]=$1} END {printf "%.1f (%.1f-%.1f)", v[int((NR+1)/2)]/1024, v[1]/1024, v[NR]/1024}'
 }
 
 # net FILE HARNESS: the median minus the harness's median, in seconds.
@@ -214,6 +233,8 @@ report() {
 	done
 	echo
 	echo "lsbinit status, 1, measured again beside the floors: $(med "$res/lsbinit.status1-again" ms) ms"
+	echo "lsbinit supervisors with all $N running, median (min-max): RSS $(kb "$res/mem.rss") MiB, private dirty" \
+		"$(kb "$res/mem.dirty") MiB, PSS $(kb "$res/mem.pss") MiB, threads $(med "$res/mem.threads" 1)"
 }
 
 if [[ ${1-} == --measure ]]; then # the re-invocation under the subreaper
@@ -233,12 +254,8 @@ ROUNDS=${2:-3}
 [[ $(uname -s) == Linux ]] || { echo "fleet.sh: Linux only" >&2; exit 1; }
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 umask 022 # as root, lsbinit refuses a config or pidfile directory others can write
-base=${TMPDIR:-}
-if [[ -z $base ]]; then
-	base=/tmp
-	[[ $(stat -f -c %T /dev/shm 2>/dev/null) == tmpfs ]] && base=/dev/shm
-fi
-tmp=$(mktemp -d "$base/lsbinit-fleet.XXXXXX")
+. "$root/bench/lib.sh"
+tmp=$(scratch fleet)
 bin=$tmp/bin
 mkdir -p "$bin" "$tmp/res"
 trap cleanup EXIT

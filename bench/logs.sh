@@ -19,7 +19,8 @@ ROUNDS=${2:-3}
 [[ $MB =~ ^[1-9][0-9]*$ && $ROUNDS =~ ^[1-9][0-9]*$ ]] || { echo "usage: bash bench/logs.sh [MB] [ROUNDS]" >&2; exit 2; }
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 umask 022
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/lsbinit-logs.XXXXXX")
+. "$root/bench/lib.sh"
+tmp=$(scratch logs)
 cleanup() {
 	"$tmp/lsbinit" -q -c "$tmp/svc.conf" stop >/dev/null 2>&1 || true
 	start-stop-daemon --stop --quiet --retry KILL/5 --pidfile "$tmp/ssd.pid" --remove-pidfile >/dev/null 2>&1 || true

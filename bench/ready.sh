@@ -20,7 +20,8 @@ K=${1:-10}
 [[ $K =~ ^[1-9][0-9]*$ ]] || { echo "usage: bash bench/ready.sh [K]" >&2; exit 2; }
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 umask 022
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/lsbinit-ready.XXXXXX")
+. "$root/bench/lib.sh"
+tmp=$(scratch ready)
 bin=$tmp/bin
 cleanup() {
 	local c
@@ -102,3 +103,18 @@ for d in "${daemons[@]}"; do
 	done
 	printf '| %-24s | %-30s | %-30s |\n' "$name" "${row[0]}" "${row[1]}"
 done
+
+# READY=notify: how soon start returns once the daemon has said READY=1
+# (the test daemon stamps the time just before it sends it).
+conf=$tmp/notify.conf
+printf 'DAEMON=%s\nDAEMON_ARGS="-tag %s -notify -ready-after 50ms -ready-stamp %s"\nPIDFILE=%s\nLOGFILE=%s\nREADY=notify\n' \
+	"$bin/testdaemon" "$tmp" "$tmp/ready-stamp" "$tmp/notify.pid" "$tmp/notify.log" >"$conf"
+v=()
+for ((i = 0; i < K; i++)); do
+	"$bin/lsbinit" -q -c "$conf" start
+	t1=$(now_us)
+	v+=($((t1 - $(cat "$tmp/ready-stamp"))))
+	"$bin/lsbinit" -q -c "$conf" stop
+done
+echo
+echo "READY=notify: start returned $(printf '%s\n' "${v[@]}" | sort -n | awk '{v[NR]=$1} END {printf "%.2f ms (median; %.2f-%.2f)", v[int((NR+1)/2)]/1000, v[1]/1000, v[NR]/1000}') after the daemon said READY=1"

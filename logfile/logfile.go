@@ -200,7 +200,7 @@ func (w *Writer) Close() error {
 // Copy reads r until end-of-file and writes everything to w, keeping the
 // last lines in t. It stops reading only at end-of-file or a read error.
 func Copy(w io.Writer, r io.Reader, t *Tail) error {
-	buf := make([]byte, 64*1024)
+	buf := make([]byte, 256*1024)
 	for {
 		n, err := r.Read(buf)
 		if n > 0 {

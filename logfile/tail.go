@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // Tail remembers the last lines written to it (at most Lines lines of at
@@ -16,6 +17,7 @@ type Tail struct {
 	// of a Go crash, before its long goroutine trace).
 	Sticky func(line string) bool
 
+	stopped  atomic.Bool // Stop was called: Write records nothing more
 	mu       sync.Mutex
 	lines    []string
 	partial  []byte
@@ -23,8 +25,16 @@ type Tail struct {
 	scrolled bool // sticky has left lines
 }
 
+// Stop ends the recording: what is remembered stays, and Write costs
+// nothing from now on (a supervisor needs the last lines only while a
+// start may still fail, not for the gigabytes a daemon logs later).
+func (t *Tail) Stop() { t.stopped.Store(true) }
+
 // Write records p. It never fails.
 func (t *Tail) Write(p []byte) (int, error) {
+	if t.stopped.Load() {
+		return len(p), nil
+	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	n := len(p)

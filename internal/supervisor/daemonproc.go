@@ -46,6 +46,7 @@ func (sv *Supervisor) spawnCommand() (*exec.Cmd, error) {
 	if err != nil {
 		return nil, err
 	}
+	growPipe(w)
 	cmd.Stdout, cmd.Stderr = w, w
 	if err := sv.prepareProcess(); err != nil {
 		r.Close()

@@ -129,6 +129,7 @@ func (sv *Supervisor) becameReady() error {
 		fmt.Fprintf(os.Stderr, "%s: %v\n", sv.c.Name, err)
 		return exitcode.Reported(exitcode.Failed)
 	}
+	sv.tail.Stop() // only a start that fails shows the last lines
 	return nil
 }
 

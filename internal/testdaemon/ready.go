@@ -5,7 +5,9 @@ import (
 	"io"
 	"net"
 	"os"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // ready carries out the readiness steps, in order: create Touch, listen on
@@ -35,6 +37,9 @@ func (o Options) ready(stdout io.Writer) (closeListener func(), err error) {
 		closeListener = func() { l.Close() }
 	}
 	if o.Notify {
+		if o.ReadyStamp != "" {
+			os.WriteFile(o.ReadyStamp, []byte(strconv.FormatInt(time.Now().UnixMicro(), 10)+"\n"), 0o644)
+		}
 		if err := notifyReady(); err != nil {
 			fmt.Fprintf(stdout, "testdaemon: notify: %v\n", err)
 		}

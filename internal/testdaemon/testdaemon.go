@@ -95,7 +95,10 @@ type Options struct {
 	// since the epoch as the daemon returns after a stop request: how a
 	// benchmark tells when the daemon exited.
 	ExitStamp string
-	stamp     *os.File // ExitStamp, opened at start
+	// ReadyStamp, if set, receives the wall-clock time in microseconds
+	// just before the daemon says READY=1 (with Notify).
+	ReadyStamp string
+	stamp      *os.File // ExitStamp, opened at start
 
 	// Stdout and Stderr default to os.Stdout and os.Stderr.
 	Stdout, Stderr io.Writer
@@ -125,6 +128,7 @@ func (o *Options) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&o.Touch, "touch", "", "create `PATH` when ready")
 	fs.StringVar(&o.Listen, "listen", "", "listen on TCP `ADDR` when ready")
 	fs.BoolVar(&o.Notify, "notify", false, "send READY=1 to $NOTIFY_SOCKET when ready")
+	fs.StringVar(&o.ReadyStamp, "ready-stamp", "", "write the time (µs since the epoch) to `PATH` just before READY=1")
 	fs.StringVar(&o.ExitStamp, "exit-stamp", "", "write the time (µs since the epoch) to `PATH` when exiting after a stop")
 }
 
