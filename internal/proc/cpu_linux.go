@@ -1,6 +1,7 @@
 package proc
 
 import (
+	"bytes"
 	"os"
 	"strconv"
 	"strings"
@@ -50,4 +51,23 @@ func WaitChannel(pid int) string {
 		return ""
 	}
 	return string(b)
+}
+
+// Asleep reports whether every thread of pid is asleep (state S): none
+// runs, none waits for a CPU, none waits on a disk. A thread that waits
+// for a CPU on a busy machine is not asleep, however still its clock.
+func Asleep(pid int) bool {
+	dir := "/proc/" + strconv.Itoa(pid) + "/task"
+	tasks, err := os.ReadDir(dir)
+	if err != nil || len(tasks) == 0 {
+		return false
+	}
+	for _, t := range tasks {
+		b, err := os.ReadFile(dir + "/" + t.Name() + "/stat")
+		i := bytes.LastIndexByte(b, ')')
+		if err != nil || i < 0 || i+2 >= len(b) || b[i+2] != 'S' {
+			return false
+		}
+	}
+	return true
 }

@@ -43,3 +43,27 @@ func TestCPUTime(t *testing.T) {
 		t.Error("CPUTime of a reaped process is readable")
 	}
 }
+
+// Asleep: a sleeping process is, a busy one and a gone one are not.
+func TestAsleep(t *testing.T) {
+	busy := exec.Command("sh", "-c", "while :; do :; done")
+	idle := exec.Command("sleep", "30")
+	for _, c := range []*exec.Cmd{busy, idle} {
+		if err := c.Start(); err != nil {
+			t.Fatal(err)
+		}
+		defer c.Process.Kill()
+	}
+	time.Sleep(50 * time.Millisecond)
+	if !Asleep(idle.Process.Pid) {
+		t.Error("a sleeping process is not asleep")
+	}
+	if Asleep(busy.Process.Pid) {
+		t.Error("a busy loop is asleep")
+	}
+	idle.Process.Kill()
+	idle.Wait()
+	if Asleep(idle.Process.Pid) {
+		t.Error("a reaped process is asleep")
+	}
+}

@@ -76,3 +76,6 @@ func CPUTime(pid int) (time.Duration, bool) { return 0, false }
 
 // WaitChannel cannot be read here.
 func WaitChannel(pid int) string { return "" }
+
+// Asleep cannot be told here.
+func Asleep(pid int) bool { return false }

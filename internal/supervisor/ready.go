@@ -17,9 +17,10 @@ import (
 const readyPoll = 10 * time.Millisecond
 
 // READY=exec: a daemon is ready once it has settled: alive for at least
-// settleMin, and for the last settleQuiet asleep waiting for work (not in
-// a timed sleep, not waiting for a child of its own), its CPU clock and
-// its children's standing still; looked at every settlePoll. One that
+// settleMin, and for the last settleQuiet asleep waiting for work (every
+// thread asleep, none waiting for a CPU; the main one not in a timed
+// sleep, not waiting for a child of its own), its CPU clock and its
+// children's standing still; looked at every settlePoll. One that
 // never settles is ready when it is still alive after ReadyDelay, the
 // bound, as before. A daemon that fails while it starts up is busy, or
 // sleeps on a timer or a child, until it dies, and so fails the start;
@@ -42,7 +43,7 @@ type settling struct {
 // settled looks once, and reports whether the daemon has settled.
 func (w *settling) settled(now time.Time) bool {
 	cpu, ok := proc.CPUTime(w.pid)
-	if !ok || cpu != w.cpu || proc.State(w.pid) != "S" || !waitsForWork(proc.WaitChannel(w.pid)) {
+	if !ok || cpu != w.cpu || !proc.Asleep(w.pid) || !waitsForWork(proc.WaitChannel(w.pid)) {
 		w.cpu, w.since = cpu, now
 		return false
 	}
