@@ -28,6 +28,7 @@ func (cfg *Config) Spec() *spec.Spec {
 		StartTimeout:    cfg.StartTimeout,
 		Ready:           cfg.Ready,
 		PidFileByDaemon: cfg.PidFileByDaemon,
+		Listen:          cfg.Listen,
 		Respawn:         cfg.Respawn,
 		CheckCommand:    cfg.CheckCmd,
 		Header:          cfg.Header,

@@ -19,7 +19,7 @@ func isKey(key string) bool {
 	case "DAEMON", "DAEMON_ARGS", "DESC", "PIDFILE", "LOGFILE", "USER", "GROUP",
 		"CHDIR", "UMASK", "NICE", "STOP_SCHEDULE", "RELOAD_SIGNAL", "READY",
 		"START_TIMEOUT", "RESPAWN", "PIDFILE_BY_DAEMON", "LOCKFILE", "CHECK_CMD",
-		"PROVIDES", "REQUIRED_START", "REQUIRED_STOP", "SHOULD_START", "SHOULD_STOP",
+		"LISTEN", "PROVIDES", "REQUIRED_START", "REQUIRED_STOP", "SHOULD_START", "SHOULD_STOP",
 		"DEFAULT_START", "DEFAULT_STOP", "SHORT_DESCRIPTION", "DESCRIPTION":
 		return true
 	}
@@ -120,6 +120,9 @@ func (c *checker) process() {
 	cfg.ReloadSignal = typed(c, "RELOAD_SIGNAL", unix.SIGHUP, parseReloadSignal)
 	cfg.Respawn = typed(c, "RESPAWN", spec.RespawnNo, parseRespawn)
 	cfg.PidFileByDaemon = typed(c, "PIDFILE_BY_DAEMON", false, parseBool)
+	cfg.Listen = typed(c, "LISTEN", nil, func(s string) ([]spec.Socket, error) {
+		return spec.ParseListen(cfg.Name, strings.Fields(s))
+	})
 }
 
 // readiness checks READY and START_TIMEOUT, and that a READY delay ends

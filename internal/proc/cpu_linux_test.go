@@ -18,19 +18,24 @@ func TestCPUTime(t *testing.T) {
 		}
 		defer c.Process.Kill()
 	}
-	time.Sleep(50 * time.Millisecond)
 	b0, ok1 := CPUTime(busy.Process.Pid)
 	i0, ok2 := CPUTime(idle.Process.Pid)
-	time.Sleep(100 * time.Millisecond)
-	b1, _ := CPUTime(busy.Process.Pid)
-	i1, _ := CPUTime(idle.Process.Pid)
 	if !ok1 || !ok2 {
 		t.Fatal("CPUTime of a live process is not readable")
 	}
-	if b1-b0 < 10*time.Millisecond {
-		t.Errorf("a busy loop used %v of CPU in 100ms", b1-b0)
+	// However loaded the machine, a busy loop's clock moves on.
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		if b1, _ := CPUTime(busy.Process.Pid); b1 > b0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("a busy loop used no CPU in 10s")
+		}
 	}
-	if i1 != i0 {
+	waitAsleep(t, idle.Process.Pid)
+	i0, _ = CPUTime(idle.Process.Pid)
+	time.Sleep(50 * time.Millisecond)
+	if i1, _ := CPUTime(idle.Process.Pid); i1 != i0 {
 		t.Errorf("a sleeping process used %v of CPU", i1-i0)
 	}
 	self, _ := CPUTime(os.Getpid())
@@ -54,10 +59,7 @@ func TestAsleep(t *testing.T) {
 		}
 		defer c.Process.Kill()
 	}
-	time.Sleep(50 * time.Millisecond)
-	if !Asleep(idle.Process.Pid) {
-		t.Error("a sleeping process is not asleep")
-	}
+	waitAsleep(t, idle.Process.Pid)
 	if Asleep(busy.Process.Pid) {
 		t.Error("a busy loop is asleep")
 	}
@@ -65,5 +67,16 @@ func TestAsleep(t *testing.T) {
 	idle.Wait()
 	if Asleep(idle.Process.Pid) {
 		t.Error("a reaped process is asleep")
+	}
+}
+
+// waitAsleep waits (up to 10s, however loaded the machine) until pid has
+// exec'd and gone to sleep.
+func waitAsleep(t *testing.T, pid int) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); !Asleep(pid); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("pid %d did not go to sleep in 10s", pid)
+		}
 	}
 }

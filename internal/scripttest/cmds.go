@@ -82,6 +82,8 @@ func Cmds() map[string]func(ts *testscript.TestScript, neg bool, args []string) 
 		"lineseq":      cmdLineseq,
 		"truncate":     cmdTruncate,
 		"freeport":     cmdFreeport,
+		"dial":         cmdDial,
+		"freeprivport": cmdFreeprivport,
 		"notifylisten": cmdNotifylisten,
 		// cmds_priv.go, cmds_log.go
 		"tempgroup": cmdTempgroup,

@@ -54,6 +54,8 @@ type Spec struct {
 	// PidFileByDaemon says the program forks and writes PidFile itself.
 	PidFileByDaemon bool
 	Respawn         Respawn
+	// Listen are the sockets the supervisor creates and hands the daemon.
+	Listen []Socket
 
 	Check        func() error `json:"-"` // a Go program's configuration check
 	CheckCommand []string     // CHECK_CMD: a program and its arguments

@@ -39,6 +39,7 @@ func (sv *Supervisor) spawnCommand() (*exec.Cmd, error) {
 	if err != nil {
 		return nil, err
 	}
+	sv.passSockets(cmd) // first: the sockets are descriptors 3, 4, ...
 	if sv.notify != nil {
 		cmd.Env = append(cmd.Env, "NOTIFY_SOCKET="+sv.notify.addr)
 	}

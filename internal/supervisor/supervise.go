@@ -51,6 +51,8 @@ type Supervisor struct {
 
 	readyFileBefore fs.FileInfo // READY=file: what the file was before start
 	settling        *settling   // READY=exec: the watch on a starting daemon
+	sockets         []*os.File  // LISTEN, open while the supervisor runs
+	socketFiles     []string    // the unix sockets' files it created
 }
 
 // New makes the supervisor of c in this process, which it prepares for
@@ -94,6 +96,10 @@ func (sv *Supervisor) Start() error {
 	if err := sv.checkPortFree(); err != nil {
 		sv.cleanup()
 		return sv.failed(exitcode.Failed, err)
+	}
+	if err := sv.openSockets(); err != nil {
+		sv.cleanup()
+		return sv.failed(exitcode.Of(err), err)
 	}
 	if err := sv.launch(); err != nil {
 		sv.cleanup()
@@ -248,6 +254,7 @@ func (sv *Supervisor) cleanup() {
 	if sv.notify != nil {
 		sv.notify.Close()
 	}
+	sv.closeSockets()
 	if sv.log != nil {
 		sv.log.Close()
 	}

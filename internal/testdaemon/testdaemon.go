@@ -95,6 +95,9 @@ type Options struct {
 	// since the epoch as the daemon returns after a stop request: how a
 	// benchmark tells when the daemon exited.
 	ExitStamp string
+	// ServeInherited serves on the sockets handed down with LISTEN_FDS
+	// (sd_listen_fds(3)), answering "NAME fd N".
+	ServeInherited bool
 	// ReadyStamp, if set, receives the wall-clock time in microseconds
 	// just before the daemon says READY=1 (with Notify).
 	ReadyStamp string
@@ -128,6 +131,7 @@ func (o *Options) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&o.Touch, "touch", "", "create `PATH` when ready")
 	fs.StringVar(&o.Listen, "listen", "", "listen on TCP `ADDR` when ready")
 	fs.BoolVar(&o.Notify, "notify", false, "send READY=1 to $NOTIFY_SOCKET when ready")
+	fs.BoolVar(&o.ServeInherited, "serve-inherited", false, "serve on the sockets handed down with LISTEN_FDS, answering \"NAME fd N\"")
 	fs.StringVar(&o.ReadyStamp, "ready-stamp", "", "write the time (µs since the epoch) to `PATH` just before READY=1")
 	fs.StringVar(&o.ExitStamp, "exit-stamp", "", "write the time (µs since the epoch) to `PATH` when exiting after a stop")
 }

@@ -1,0 +1,135 @@
+package supervisor
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"net"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/lsbinit/lsbinit/internal/exitcode"
+	"github.com/lsbinit/lsbinit/internal/spec"
+)
+
+// LISTEN: the supervisor creates the service's sockets itself, before the
+// daemon runs and with the supervisor's privileges (a daemon running as
+// USER=www-data may serve port 80), and hands them to every daemon it
+// starts as descriptors 3, 4, ... with LISTEN_FDS, LISTEN_FDNAMES and
+// LISTEN_PID, the protocol of sd_listen_fds(3). It keeps them open while it
+// runs, so a daemon it restarts (RESPAWN) finds connections waiting in the
+// accept queue.
+
+// openSockets creates the LISTEN sockets. A failure closes what was
+// opened and names the socket.
+func (sv *Supervisor) openSockets() error {
+	for _, s := range sv.c.Listen {
+		f, err := openSocket(s)
+		if err != nil {
+			sv.closeSockets()
+			code := exitcode.Privilege(err, exitcode.Failed)
+			return exitcode.With(code, fmt.Errorf("LISTEN %s:%s: %w", s.Net, s.Addr, err))
+		}
+		sv.sockets = append(sv.sockets, f)
+		if s.Net == "unix" {
+			sv.socketFiles = append(sv.socketFiles, s.Addr)
+		}
+	}
+	return nil
+}
+
+// openSocket binds one socket and returns its descriptor.
+func openSocket(s spec.Socket) (*os.File, error) {
+	switch s.Net {
+	case "udp", "udp6":
+		c, err := net.ListenPacket(s.Net, s.Addr)
+		if err != nil {
+			return nil, cause(err)
+		}
+		defer c.Close()
+		return c.(*net.UDPConn).File()
+	case "unix":
+		if err := clearStaleSocket(s.Addr); err != nil {
+			return nil, err
+		}
+		l, err := net.Listen("unix", s.Addr)
+		if err != nil {
+			return nil, cause(err)
+		}
+		ul := l.(*net.UnixListener)
+		ul.SetUnlinkOnClose(false)
+		defer ul.Close()
+		os.Chmod(s.Addr, 0o666) // as systemd's SocketMode: the daemon decides whom to serve
+		return ul.File()
+	}
+	l, err := net.Listen(s.Net, s.Addr)
+	if err != nil {
+		return nil, cause(err)
+	}
+	defer l.Close()
+	return l.(*net.TCPListener).File()
+}
+
+// clearStaleSocket removes a unix socket left at path by an earlier run,
+// when nobody answers on it; it refuses anything but a socket.
+func clearStaleSocket(path string) error {
+	info, err := os.Lstat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	case err != nil:
+		return err
+	case info.Mode()&fs.ModeSocket == 0:
+		return fmt.Errorf("%s exists and is not a socket; refusing to replace it", path)
+	}
+	if c, err := net.DialTimeout("unix", path, 100*time.Millisecond); err == nil {
+		c.Close()
+		return fmt.Errorf("another process already accepts connections on %s", path)
+	}
+	return os.Remove(path)
+}
+
+// cause is the system's reason inside a net error ("address already in
+// use", "permission denied"), the socket being named by the caller.
+func cause(err error) error {
+	var sys *os.SyscallError
+	if errors.As(err, &sys) {
+		return sys.Err
+	}
+	return err
+}
+
+// closeSockets closes the sockets and removes the files of the unix
+// sockets it created.
+func (sv *Supervisor) closeSockets() {
+	for _, f := range sv.sockets {
+		f.Close()
+	}
+	for _, path := range sv.socketFiles {
+		if info, err := os.Lstat(path); err == nil && info.Mode()&fs.ModeSocket != 0 {
+			os.Remove(path)
+		}
+	}
+	sv.sockets, sv.socketFiles = nil, nil
+}
+
+// passSockets gives cmd the sockets as its descriptors 3, 4, ... and the
+// variables that name them. LISTEN_PID must be the daemon's own PID, which
+// is known only once it runs: a shell started in its place sets it and
+// execs the daemon, which so keeps that PID.
+func (sv *Supervisor) passSockets(cmd *exec.Cmd) {
+	if len(sv.sockets) == 0 {
+		return
+	}
+	cmd.ExtraFiles = append(sv.sockets[:len(sv.sockets):len(sv.sockets)], cmd.ExtraFiles...)
+	names := make([]string, len(sv.c.Listen))
+	for i, s := range sv.c.Listen {
+		names[i] = s.Name
+	}
+	cmd.Env = append(cmd.Env, "LISTEN_FDS="+strconv.Itoa(len(sv.sockets)), "LISTEN_FDNAMES="+strings.Join(names, ":"))
+	cmd.Args = append([]string{"sh", "-c", `LISTEN_PID=$$; export LISTEN_PID; exec "$0" "$@"`, cmd.Path}, cmd.Args[1:]...)
+	cmd.Path = "/bin/sh"
+}
