@@ -10,14 +10,7 @@ import (
 // A busy process's CPU clock moves; a sleeping one's stands still; a
 // process that is gone has none.
 func TestCPUTime(t *testing.T) {
-	busy := exec.Command("sh", "-c", "while :; do :; done")
-	idle := exec.Command("sleep", "30")
-	for _, c := range []*exec.Cmd{busy, idle} {
-		if err := c.Start(); err != nil {
-			t.Fatal(err)
-		}
-		defer c.Process.Kill()
-	}
+	busy, idle := busyAndIdle(t)
 	b0, ok1 := CPUTime(busy.Process.Pid)
 	i0, ok2 := CPUTime(idle.Process.Pid)
 	if !ok1 || !ok2 {
@@ -51,14 +44,7 @@ func TestCPUTime(t *testing.T) {
 
 // Asleep: a sleeping process is, a busy one and a gone one are not.
 func TestAsleep(t *testing.T) {
-	busy := exec.Command("sh", "-c", "while :; do :; done")
-	idle := exec.Command("sleep", "30")
-	for _, c := range []*exec.Cmd{busy, idle} {
-		if err := c.Start(); err != nil {
-			t.Fatal(err)
-		}
-		defer c.Process.Kill()
-	}
+	busy, idle := busyAndIdle(t)
 	waitAsleep(t, idle.Process.Pid)
 	if Asleep(busy.Process.Pid) {
 		t.Error("a busy loop is asleep")
@@ -79,4 +65,18 @@ func waitAsleep(t *testing.T, pid int) {
 			t.Fatalf("pid %d did not go to sleep in 10s", pid)
 		}
 	}
+}
+
+// busyAndIdle starts a process that computes without end and one that
+// sleeps; both are killed when the test ends.
+func busyAndIdle(t *testing.T) (busy, idle *exec.Cmd) {
+	busy = exec.Command("sh", "-c", "while :; do :; done")
+	idle = exec.Command("sleep", "30")
+	for _, c := range []*exec.Cmd{busy, idle} {
+		if err := c.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Process.Kill(); c.Wait() })
+	}
+	return busy, idle
 }
