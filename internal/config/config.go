@@ -76,12 +76,14 @@ type Config struct {
 	Ready        ready.Spec    // READY, default exec
 	StartTimeout time.Duration // START_TIMEOUT, > 0, default 30s
 
-	Respawn         spec.Respawn  // RESPAWN: no (default), on-failure or always
-	PidFileByDaemon bool          // PIDFILE_BY_DAEMON, default false
-	Listen          []spec.Socket // LISTEN: sockets handed to the daemon; nil for none
-	LockFile        string        // LOCKFILE, absolute, or "" for none
-	CheckCmd        []string      // CHECK_CMD split into words; nil for none
-	Header          spec.Header   // the LSB header fields, each final: an empty list declares none
+	Respawn         spec.Respawn     // RESPAWN: no (default), on-failure or always
+	PidFileByDaemon bool             // PIDFILE_BY_DAEMON, default false
+	Listen          []spec.Socket    // LISTEN: sockets handed to the daemon; nil for none
+	Restart         spec.RestartMode // RESTART: how restart replaces the daemon
+	FDStoreMax      int              // FDSTORE_MAX: the descriptor store's bound; 0 = off
+	LockFile        string           // LOCKFILE, absolute, or "" for none
+	CheckCmd        []string         // CHECK_CMD split into words; nil for none
+	Header          spec.Header      // the LSB header fields, each final: an empty list declares none
 
 	// Exports are "KEY=value" for every exported variable, in order of
 	// first export, with final values. Config keys may be exported too.

@@ -38,6 +38,7 @@ func TestDefaultsNonRoot(t *testing.T) {
 		Ready:        ready.Spec{Kind: "exec"},
 		StartTimeout: 30 * time.Second,
 		Respawn:      spec.RespawnNo,
+		Restart:      spec.RestartStopStart,
 		Header: spec.Header{
 			Provides: "svc", RequiredStart: "$remote_fs $syslog", RequiredStop: "$remote_fs $syslog",
 			DefaultStart: "2 3 4 5", DefaultStop: "0 1 6", ShortDescription: "svc", Description: "svc",
@@ -102,6 +103,9 @@ READY=tcp:[::1]:80
 START_TIMEOUT=1m30s
 RESPAWN=on-failure
 PIDFILE_BY_DAEMON=Yes
+LISTEN="web=tcp:127.0.0.1:8080 unix:/run/svc.sock"
+RESTART=overlap
+FDSTORE_MAX=8
 LOCKFILE=/var/lock/subsys/nginx
 CHECK_CMD="/usr/sbin/nginx -t"
 PROVIDES="nginx  httpd"
@@ -122,6 +126,8 @@ web server"
 		Chdir: "/var/www", Umask: 0o027, Nice: -5, StopSchedule: sched, ReloadSignal: unix.SIGUSR1,
 		Ready: ready.Spec{Kind: "tcp", Addr: "[::1]:80"}, StartTimeout: 90 * time.Second,
 		Respawn: spec.RespawnOnFailure, PidFileByDaemon: true, LockFile: "/var/lock/subsys/nginx",
+		Listen:  []spec.Socket{{Name: "web", Net: "tcp", Addr: "127.0.0.1:8080"}, {Name: "svc", Net: "unix", Addr: "/run/svc.sock"}},
+		Restart: spec.RestartOverlap, FDStoreMax: 8,
 		CheckCmd: []string{"/usr/sbin/nginx", "-t"},
 		Header: spec.Header{
 			Provides: "nginx httpd", RequiredStart: "$remote_fs $network", RequiredStop: "$remote_fs $network",

@@ -29,6 +29,8 @@ func (cfg *Config) Spec() *spec.Spec {
 		Ready:           cfg.Ready,
 		PidFileByDaemon: cfg.PidFileByDaemon,
 		Listen:          cfg.Listen,
+		Restart:         cfg.Restart,
+		FDStoreMax:      cfg.FDStoreMax,
 		Respawn:         cfg.Respawn,
 		CheckCommand:    cfg.CheckCmd,
 		Header:          cfg.Header,

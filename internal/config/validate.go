@@ -19,7 +19,7 @@ func isKey(key string) bool {
 	case "DAEMON", "DAEMON_ARGS", "DESC", "PIDFILE", "LOGFILE", "USER", "GROUP",
 		"CHDIR", "UMASK", "NICE", "STOP_SCHEDULE", "RELOAD_SIGNAL", "READY",
 		"START_TIMEOUT", "RESPAWN", "PIDFILE_BY_DAEMON", "LOCKFILE", "CHECK_CMD",
-		"LISTEN", "PROVIDES", "REQUIRED_START", "REQUIRED_STOP", "SHOULD_START", "SHOULD_STOP",
+		"LISTEN", "RESTART", "FDSTORE_MAX", "PROVIDES", "REQUIRED_START", "REQUIRED_STOP", "SHOULD_START", "SHOULD_STOP",
 		"DEFAULT_START", "DEFAULT_STOP", "SHORT_DESCRIPTION", "DESCRIPTION":
 		return true
 	}
@@ -123,6 +123,8 @@ func (c *checker) process() {
 	cfg.Listen = typed(c, "LISTEN", nil, func(s string) ([]spec.Socket, error) {
 		return spec.ParseListen(cfg.Name, strings.Fields(s))
 	})
+	cfg.Restart = typed(c, "RESTART", spec.RestartStopStart, spec.ParseRestart)
+	cfg.FDStoreMax = typed(c, "FDSTORE_MAX", 0, parseFDStoreMax)
 }
 
 // readiness checks READY and START_TIMEOUT, and that a READY delay ends

@@ -174,3 +174,12 @@ func oneLine(s string) (string, error) {
 	}
 	return s, nil
 }
+
+// parseFDStoreMax accepts how many descriptors the store may hold.
+func parseFDStoreMax(s string) (int, error) {
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return 0, fmt.Errorf("%s is not a number", quote(s))
+	}
+	return n, spec.CheckFDStoreMax(n)
+}

@@ -70,7 +70,13 @@ func Spawn(args, env []string) (*Child, error) {
 // child closed the pipe without one (it died).
 func (c *Child) Wait(msgs io.Writer) (code int, ok bool) {
 	defer c.r.Close()
-	br := bufio.NewReader(c.r)
+	return ReadVerdict(c.r, msgs)
+}
+
+// ReadVerdict copies the messages on r to msgs until the verdict a
+// WriteVerdict wrote, and returns it; ok is false when r ended first.
+func ReadVerdict(r io.Reader, msgs io.Writer) (code int, ok bool) {
+	br := bufio.NewReader(r)
 	for {
 		line, err := br.ReadString('\n')
 		if v, found := strings.CutPrefix(line, verdictPrefix); found {
@@ -84,6 +90,12 @@ func (c *Child) Wait(msgs io.Writer) (code int, ok bool) {
 			return 0, false
 		}
 	}
+}
+
+// WriteVerdict ends the messages on w with the verdict code.
+func WriteVerdict(w io.Writer, code int) error {
+	_, err := fmt.Fprintf(w, "%s%d\n", verdictPrefix, code)
+	return err
 }
 
 // Init finishes the child's side of Spawn: it reads the context go-daemon
@@ -103,6 +115,6 @@ func Init() error {
 // child from the parent's pipe: stdout and stderr move to /dev/null, so the
 // parent (and whatever reads the parent's output) sees end-of-file.
 func Verdict(code int) error {
-	fmt.Fprintf(os.Stderr, "%s%d\n", verdictPrefix, code)
+	WriteVerdict(os.Stderr, code)
 	return detach()
 }

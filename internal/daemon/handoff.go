@@ -32,6 +32,12 @@ const (
 // outside the range of exit codes an action returns.
 const Busy = 200
 
+// Incompatible is the verdict of a supervisor asked to restart in place
+// (see runstate.State.Control) when the service changed in a way only a
+// new supervisor can carry out (other sockets, another pidfile or log):
+// restart then stops and starts.
+const Incompatible = 201
+
 // PassFile gives cmd f as an extra descriptor and names its number in
 // cmd's environment under key, for InheritedFile in the child.
 func PassFile(cmd *exec.Cmd, key string, f *os.File) {

@@ -223,9 +223,13 @@ func (r *runner) stop() (outcome, error) {
 }
 
 // restart checks the configuration, then stops and starts: a broken
-// config leaves the running instance alone.
+// config leaves the running instance alone. A supervisor that keeps the
+// service's sockets replaces the daemon in place instead.
 func (r *runner) restart() error {
 	if err := r.checkConfig(); err != nil {
+		return err
+	}
+	if done, err := r.restartInPlace(); done {
 		return err
 	}
 	if _, err := r.stop(); err != nil {

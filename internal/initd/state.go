@@ -92,7 +92,8 @@ func (c *service) look() instance {
 			// The owner is still writing its record.
 			return instance{kind: kStarting, pid: p.PID}
 		}
-		if p.BadContent != nil || st.Phase == runstate.Starting || st.Phase == runstate.Respawning || st.Daemon != p.PID {
+		if p.BadContent != nil || st.Phase == runstate.Starting || st.Phase == runstate.Respawning ||
+			st.Phase == runstate.Restarting || st.Daemon != p.PID {
 			return instance{kind: kStarting, pid: p.PID, state: st}
 		}
 		if st.Phase == runstate.Exited || !proc.Same(p.PID, st.DaemonStart, true) {
@@ -113,6 +114,13 @@ func (c *service) look() instance {
 		orphan := *st
 		orphan.Supervisor = 0
 		return instance{kind: kRunning, pid: st.Daemon, state: &orphan}
+	}
+	// A daemon started beside the old one by an overlapping restart whose
+	// supervisor was killed: the old one is gone, the new one is the orphan.
+	if st != nil && st.Phase != runstate.Exited && st.Next > 1 && proc.Same(st.Next, st.NextStart, false) {
+		orphan := *st
+		orphan.Supervisor, orphan.Daemon, orphan.DaemonStart, orphan.Next = 0, st.Next, st.NextStart, 0
+		return instance{kind: kRunning, pid: st.Next, state: &orphan}
 	}
 	return instance{kind: kStale, pid: p.PID, state: st}
 }

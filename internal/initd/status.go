@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/lsbinit/lsbinit/internal/exitcode"
+	"github.com/lsbinit/lsbinit/internal/runstate"
 )
 
 // status prints one line and returns the LSB status code. Ansible's
@@ -26,6 +27,9 @@ func (r *runner) status() exitcode.Code {
 		line, code = fmt.Sprintf("%s is starting", c.Name), exitcode.StatusRunning
 		if in.pid > 0 {
 			line = fmt.Sprintf("%s is starting (pid %d)", c.Name, in.pid)
+		}
+		if in.state != nil && in.state.Phase == runstate.Restarting {
+			line = fmt.Sprintf("%s is restarting (pid %d)", c.Name, in.pid)
 		}
 	case kStale:
 		line, code = fmt.Sprintf("%s is not running, but pidfile %s exists", c.Name, c.PidFile), exitcode.StatusDeadPidfile

@@ -105,6 +105,16 @@ func (r *runner) stopOrphan(in instance) (outcome, error) {
 	if !c.Schedule.Run(orphan{h}) {
 		return "", exitcode.Fail(exitcode.Failed, "%s (pid %d) is still running after the stop schedule %s", c.Name, in.pid, c.Schedule)
 	}
+	// One started beside it by an overlapping restart goes too.
+	if in.state.Next > 1 {
+		if next, err := proc.OpenProven(in.state.Next, in.state.NextStart, false); err == nil {
+			ok := c.Schedule.Run(orphan{next})
+			next.Close()
+			if !ok {
+				return "", exitcode.Fail(exitcode.Failed, "%s (pid %d) is still running after the stop schedule %s", c.Name, in.state.Next, c.Schedule)
+			}
+		}
+	}
 	return "", r.removeStale(c.probe())
 }
 

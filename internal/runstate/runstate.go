@@ -35,6 +35,14 @@ type State struct {
 	// ReloadError is how the last one failed, if it did.
 	Reloads     int
 	ReloadError string
+
+	// Control is the address of the supervisor's control socket, where
+	// restart asks it to replace the daemon in place ("" for none).
+	Control string
+	// Next and NextStart name a new daemon started beside the current
+	// one during an overlapping restart, until it takes over.
+	Next      int
+	NextStart uint64
 }
 
 // The phases a supervisor records, in the order a daemon goes through them.
@@ -44,6 +52,7 @@ const (
 	Stopping   = "stopping"
 	Exited     = "exited"
 	Respawning = "respawning" // dead, to be restarted after a back-off
+	Restarting = "restarting" // being replaced in place, sockets held
 )
 
 func (s *State) Encode() []byte {
@@ -56,6 +65,12 @@ func (s *State) Encode() []byte {
 	fmt.Fprintf(&b, "reloads=%d\n", s.Reloads)
 	if s.ReloadError != "" {
 		fmt.Fprintf(&b, "reload_error=%s\n", oneLine(s.ReloadError))
+	}
+	if s.Control != "" {
+		fmt.Fprintf(&b, "control=%s\n", oneLine(s.Control))
+	}
+	if s.Next != 0 {
+		fmt.Fprintf(&b, "next=%d\nnext_start=%d\n", s.Next, s.NextStart)
 	}
 	return b.Bytes()
 }
@@ -95,6 +110,12 @@ func Read(path string) (*State, error) {
 			s.Reloads, _ = strconv.Atoi(v)
 		case "reload_error":
 			s.ReloadError = v
+		case "control":
+			s.Control = v
+		case "next":
+			s.Next, _ = strconv.Atoi(v)
+		case "next_start":
+			s.NextStart, _ = strconv.ParseUint(v, 10, 64)
 		}
 	}
 	if s.Supervisor < 2 {

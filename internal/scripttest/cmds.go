@@ -83,6 +83,7 @@ func Cmds() map[string]func(ts *testscript.TestScript, neg bool, args []string) 
 		"truncate":     cmdTruncate,
 		"freeport":     cmdFreeport,
 		"dial":         cmdDial,
+		"probe":        cmdProbe,
 		"freeprivport": cmdFreeprivport,
 		"notifylisten": cmdNotifylisten,
 		// cmds_priv.go, cmds_log.go

@@ -56,6 +56,12 @@ type Spec struct {
 	Respawn         Respawn
 	// Listen are the sockets the supervisor creates and hands the daemon.
 	Listen []Socket
+	// Restart is how restart replaces a daemon while the supervisor
+	// keeps its sockets: RestartStopStart (the default) or RestartOverlap.
+	Restart RestartMode
+	// FDStoreMax bounds how many descriptors the daemon may hand to its
+	// supervisor with sd_notify FDSTORE=1; 0 turns the store off.
+	FDStoreMax int
 
 	Check        func() error `json:"-"` // a Go program's configuration check
 	CheckCommand []string     // CHECK_CMD: a program and its arguments
@@ -129,6 +135,9 @@ func (s *Spec) fillDefaults() {
 		s.Stderr = os.Stderr
 	}
 	s.Header = s.Header.WithDefaults(s.Name, s.Desc)
+	if s.Restart == "" {
+		s.Restart = RestartStopStart
+	}
 }
 
 func (s *Spec) check() error {
@@ -148,6 +157,12 @@ func (s *Spec) check() error {
 	}
 	if err := CheckUmask(s.Umask); err != nil {
 		return s.fail("UMASK", err)
+	}
+	if _, err := ParseRestart(string(s.Restart)); err != nil {
+		return s.fail("RESTART", err)
+	}
+	if err := CheckFDStoreMax(s.FDStoreMax); err != nil {
+		return s.fail("FDSTORE_MAX", err)
 	}
 	return nil
 }
@@ -223,6 +238,10 @@ func (s *Spec) ActionLockPath() string { return s.PidFile + ".lsbinit.lock" }
 
 // NotifyPath is the notify socket's file where sockets cannot be abstract.
 func (s *Spec) NotifyPath() string { return s.PidFile + ".notify" }
+
+// ControlPath is the control socket's file where sockets cannot be
+// abstract.
+func (s *Spec) ControlPath() string { return s.PidFile + ".control" }
 
 // StopBudget is the longest a stop may take: the stop schedule plus
 // StopGrace. forever is true when the schedule repeats without end.

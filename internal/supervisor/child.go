@@ -47,8 +47,11 @@ func Child(c *spec.Spec, resolveErr error) int {
 // verdict is what the supervisor tells the start that spawned it: an
 // exit code, or daemon.Busy when another instance holds the pidfile.
 func verdict(err error) int {
-	if errors.Is(err, ErrBusy) {
+	switch {
+	case errors.Is(err, ErrBusy):
 		return daemon.Busy
+	case errors.Is(err, errIncompatible):
+		return daemon.Incompatible
 	}
 	return int(exitcode.Of(err))
 }

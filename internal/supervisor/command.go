@@ -12,13 +12,18 @@ import (
 
 // command builds the daemon's exec.Cmd: the configured program, or this
 // program again in the daemon role.
-func command(c *spec.Spec) (*exec.Cmd, error) {
+// A Go daemon runs exe when it is set (the program that asked for a
+// restart in place: an upgrade's new binary), else this program.
+func command(c *spec.Spec, exe string) (*exec.Cmd, error) {
 	var cmd *exec.Cmd
 	env := c.DaemonEnv()
 	if c.Path != "" {
 		cmd = exec.Command(c.Path, c.Args...)
 	} else {
 		self, err := os.Executable()
+		if exe != "" {
+			self, err = exe, nil
+		}
 		if err != nil {
 			return nil, fmt.Errorf("finding this program: %w", err)
 		}

@@ -11,6 +11,7 @@ import (
 	"github.com/lsbinit/lsbinit/internal/exitcode"
 	"github.com/lsbinit/lsbinit/internal/paths"
 	"github.com/lsbinit/lsbinit/internal/proc"
+	"github.com/lsbinit/lsbinit/internal/ready"
 	"github.com/lsbinit/lsbinit/internal/runstate"
 	"github.com/lsbinit/lsbinit/internal/spec"
 	"github.com/lsbinit/lsbinit/logfile"
@@ -26,7 +27,11 @@ func (sv *Supervisor) startDaemon() error {
 	}
 	sv.pid, sv.dead, sv.status, sv.since = cmd.Process.Pid, false, nil, time.Now()
 	sv.exited = sv.track(cmd)
-	err = sv.record()
+	if sv.overlapping {
+		err = sv.recordNext()
+	} else {
+		err = sv.record()
+	}
 	sv.openGate(err == nil)
 	return err
 }
@@ -35,13 +40,16 @@ func (sv *Supervisor) startDaemon() error {
 // identity, directory, umask and niceness, and its output on a pipe that
 // a goroutine copies into the log until end-of-file (sv.copied).
 func (sv *Supervisor) spawnCommand() (*exec.Cmd, error) {
-	cmd, err := command(sv.c)
+	cmd, err := command(sv.c, sv.exe)
 	if err != nil {
 		return nil, err
 	}
 	sv.passSockets(cmd) // first: the sockets are descriptors 3, 4, ...
 	if sv.notify != nil {
 		cmd.Env = append(cmd.Env, "NOTIFY_SOCKET="+sv.notify.addr)
+		if sv.c.Ready.Kind == ready.Notify {
+			sv.notified = sv.notify.arm(sv.replacing())
+		}
 	}
 	r, w, err := os.Pipe()
 	if err != nil {
@@ -70,10 +78,10 @@ func (sv *Supervisor) spawnCommand() (*exec.Cmd, error) {
 		sv.openGate(false)
 		return nil, startError(sv.c, err)
 	}
-	copied := make(chan struct{})
-	sv.copied = copied
+	copied, tail := make(chan struct{}), newTail()
+	sv.copied, sv.tail = copied, tail
 	go func() {
-		logfile.Copy(sv.log, r, &sv.tail)
+		logfile.Copy(sv.log, r, tail)
 		r.Close()
 		close(copied)
 	}()
@@ -164,9 +172,13 @@ func (sv *Supervisor) respawn() bool {
 		sv.stopLeftovers()
 		sv.drain(100 * time.Millisecond)
 		fmt.Fprintf(sv.log, "lsbinit: %s (pid %d) %s; restarting in %v\n", sv.c.Name, sv.state.Daemon, how, sv.delay)
-		if sv.sleepUnlessStopped(sv.delay) {
+		stopped, req := sv.sleepUnlessStopped(sv.delay)
+		switch {
+		case stopped:
 			sv.cleanup()
 			return false
+		case req != nil:
+			return sv.restart(req)
 		}
 		err := sv.launch()
 		if err == nil {
@@ -178,18 +190,21 @@ func (sv *Supervisor) respawn() bool {
 	}
 }
 
-// sleepUnlessStopped waits d and reports whether a stop signal came first.
-func (sv *Supervisor) sleepUnlessStopped(d time.Duration) bool {
+// sleepUnlessStopped waits d and reports whether a stop signal came
+// first, or returns the restart request that did.
+func (sv *Supervisor) sleepUnlessStopped(d time.Duration) (bool, *restartRequest) {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	for {
 		select {
 		case sig := <-sv.sigs:
 			if isStopSignal(sig) {
-				return true
+				return true, nil
 			}
+		case req := <-sv.restarts:
+			return false, req
 		case <-t.C:
-			return false
+			return false, nil
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -116,20 +117,24 @@ func (sv *Supervisor) closeSockets() {
 	sv.sockets, sv.socketFiles = nil, nil
 }
 
-// passSockets gives cmd the sockets as its descriptors 3, 4, ... and the
-// variables that name them. LISTEN_PID must be the daemon's own PID, which
-// is known only once it runs: a shell started in its place sets it and
-// execs the daemon, which so keeps that PID.
+// passSockets gives cmd the sockets, then the stored descriptors, as its
+// descriptors 3, 4, ... and the variables that name them. LISTEN_PID must
+// be the daemon's own PID, which is known only once it runs: a shell
+// started in its place sets it and execs the daemon, which so keeps that
+// PID.
 func (sv *Supervisor) passSockets(cmd *exec.Cmd) {
-	if len(sv.sockets) == 0 {
+	stored, storedNames := sv.store.snapshot()
+	if len(sv.sockets)+len(stored) == 0 {
 		return
 	}
-	cmd.ExtraFiles = append(sv.sockets[:len(sv.sockets):len(sv.sockets)], cmd.ExtraFiles...)
-	names := make([]string, len(sv.c.Listen))
-	for i, s := range sv.c.Listen {
-		names[i] = s.Name
+	files := append(slices.Clip(sv.sockets), stored...)
+	cmd.ExtraFiles = append(files, cmd.ExtraFiles...)
+	names := make([]string, 0, len(files))
+	for _, s := range sv.c.Listen {
+		names = append(names, s.Name)
 	}
-	cmd.Env = append(cmd.Env, "LISTEN_FDS="+strconv.Itoa(len(sv.sockets)), "LISTEN_FDNAMES="+strings.Join(names, ":"))
+	names = append(names, storedNames...)
+	cmd.Env = append(cmd.Env, "LISTEN_FDS="+strconv.Itoa(len(files)), "LISTEN_FDNAMES="+strings.Join(names, ":"))
 	cmd.Args = append([]string{"sh", "-c", `LISTEN_PID=$$; export LISTEN_PID; exec "$0" "$@"`, cmd.Path}, cmd.Args[1:]...)
 	cmd.Path = "/bin/sh"
 }

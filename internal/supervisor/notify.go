@@ -8,18 +8,23 @@ import (
 	"os"
 	"sync"
 
+	"github.com/lsbinit/lsbinit/internal/proc"
 	"github.com/lsbinit/lsbinit/internal/spec"
+	"golang.org/x/sys/unix"
 )
 
 // notifySocket receives sd_notify(3) datagrams from the daemon: READY=1
-// makes it ready; other messages are ignored. Only the daemon and its
-// descendants are listened to where the kernel tells the sender.
+// makes a starting daemon ready; FDSTORE=1 hands descriptors to the store;
+// other messages are ignored. Only the daemon and its descendants are
+// listened to where the kernel tells the sender.
 type notifySocket struct {
-	conn  *net.UnixConn
-	addr  string // the value of $NOTIFY_SOCKET
-	path  string // a socket file to remove, or "" for an abstract socket
-	ready chan struct{}
-	once  sync.Once
+	conn *net.UnixConn
+	addr string // the value of $NOTIFY_SOCKET
+	path string // a socket file to remove, or "" for an abstract socket
+
+	mu      sync.Mutex
+	ready   chan struct{} // closed by the READY=1 that counts
+	exclude int           // a daemon whose READY=1 does not count, or 0
 }
 
 // listenNotify opens the socket: abstract on Linux (nothing to clean up),
@@ -50,28 +55,65 @@ func listenNotify(c *spec.Spec) (*notifySocket, error) {
 	return n, nil
 }
 
+// arm waits for a new daemon's READY=1, and returns the channel closed
+// when it comes. A READY=1 from exclude or its descendants (the daemon
+// the new one replaces) does not count.
+func (n *notifySocket) arm(exclude int) <-chan struct{} {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.ready, n.exclude = make(chan struct{}), exclude
+	return n.ready
+}
+
 // serve reads datagrams until the socket is closed; accept says whether a
 // sender PID (0 when unknown) may speak for the daemon.
-func (n *notifySocket) serve(accept func(pid int) bool) {
+func (n *notifySocket) serve(sv *Supervisor, accept func(pid int) bool) {
 	buf := make([]byte, 4096)
-	oob := make([]byte, 1024)
+	oob := make([]byte, 128+unix.CmsgSpace(4*maxPassed)) // credentials, descriptors
 	for {
 		nb, noob, _, _, err := n.conn.ReadMsgUnix(buf, oob)
 		if err != nil {
 			return
 		}
-		if pid := senderPID(oob[:noob]); !accept(pid) {
+		files := receivedFiles(oob[:noob])
+		pid := senderPID(oob[:noob])
+		if !accept(pid) {
+			closeFiles(files)
 			continue
 		}
-		for _, line := range bytes.Split(buf[:nb], []byte("\n")) {
-			n.handle(string(line))
+		msg := parseNotify(buf[:nb])
+		if msg["READY"] == "1" {
+			n.readyFrom(pid)
 		}
+		sv.stored(msg, files)
 	}
 }
 
-func (n *notifySocket) handle(line string) {
-	if line == "READY=1" {
-		n.once.Do(func() { close(n.ready) })
+// maxPassed is how many descriptors one datagram may carry (SCM_MAX_FD).
+const maxPassed = 253
+
+// parseNotify reads a datagram's KEY=VALUE lines.
+func parseNotify(b []byte) map[string]string {
+	msg := map[string]string{}
+	for _, line := range bytes.Split(b, []byte("\n")) {
+		if k, v, ok := bytes.Cut(line, []byte("=")); ok {
+			msg[string(k)] = string(v)
+		}
+	}
+	return msg
+}
+
+// readyFrom takes a READY=1 from pid (0 when unknown).
+func (n *notifySocket) readyFrom(pid int) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.exclude > 0 && pid > 0 && proc.DescendsFrom(pid, n.exclude) {
+		return
+	}
+	select {
+	case <-n.ready:
+	default:
+		close(n.ready)
 	}
 }
 

@@ -61,15 +61,23 @@ func waitsForWork(wchan string) bool {
 	return true
 }
 
-// awaitReady waits for the daemon to be ready as READY says. A daemon
-// that exits first, or is not ready within START_TIMEOUT, fails the start
-// with its last lines, and nothing is left behind.
-func (sv *Supervisor) awaitReady() error {
+// readyEnd is how waiting for readiness ended.
+type readyEnd int
+
+const (
+	endReady   readyEnd = iota // the daemon is ready
+	endDied                    // it exited first (reaped)
+	endStop                    // a stop signal came first
+	endTimeout                 // START_TIMEOUT passed
+)
+
+// waitReady waits for the current daemon to be ready as READY says, or
+// for what ends the wait first.
+func (sv *Supervisor) waitReady() readyEnd {
 	c := sv.c
 	timeout := time.NewTimer(c.StartTimeout)
 	defer timeout.Stop()
-	var settle <-chan time.Time
-	var poll <-chan time.Time
+	var settle, poll <-chan time.Time
 	var notified <-chan struct{}
 	switch c.Ready.Kind {
 	case ready.Delay:
@@ -79,7 +87,7 @@ func (sv *Supervisor) awaitReady() error {
 		defer t.Stop()
 		poll = t.C
 	case ready.Notify:
-		notified = sv.notify.ready
+		notified = sv.notified
 	default:
 		settle = time.After(c.ReadyDelay)
 		t := time.NewTicker(settlePoll)
@@ -91,34 +99,73 @@ func (sv *Supervisor) awaitReady() error {
 		select {
 		case err := <-sv.exited:
 			sv.reaped(err)
-			sv.stopLeftovers()
-			sv.drain(500 * time.Millisecond)
-			sv.report(fmt.Sprintf("%s %s right after starting", c.Program(), proc.DescribeExit(sv.status)))
-			sv.cleanup()
-			return exitcode.Reported(exitcode.Failed)
+			return endDied
 		case sig := <-sv.sigs:
 			if isStopSignal(sig) {
-				sv.stopDaemon()
-				sv.cleanup()
-				fmt.Fprintf(os.Stderr, "%s: stopped while starting\n", c.Name)
-				return exitcode.Reported(exitcode.Failed)
+				return endStop
 			}
 			sv.forward(sig)
 		case <-poll:
-			if !sv.isReady() {
-				continue
+			if sv.isReady() {
+				return endReady
 			}
-			return sv.becameReady()
 		case <-settle:
-			return sv.becameReady()
+			return endReady
 		case <-notified:
-			return sv.becameReady()
+			return endReady
 		case <-timeout.C:
-			sv.report(fmt.Sprintf("%s was not ready (READY=%s) within START_TIMEOUT=%v", c.Program(), c.Ready, c.StartTimeout))
-			sv.stopDaemon()
-			sv.cleanup()
-			return exitcode.Reported(exitcode.Failed)
+			return endTimeout
 		}
+	}
+}
+
+// awaitReady waits for a starting daemon to be ready. A daemon that exits
+// first, or is not ready within START_TIMEOUT, fails the start with its
+// last lines, and nothing is left behind.
+func (sv *Supervisor) awaitReady() error {
+	end := sv.waitReady()
+	if end == endReady {
+		return sv.becameReady()
+	}
+	sv.unready(end)
+	if end == endStop {
+		fmt.Fprintf(sv.msgs, "%s: stopped while starting\n", sv.c.Name)
+	}
+	sv.cleanup()
+	return exitcode.Reported(exitcode.Failed)
+}
+
+// awaitNext waits for a daemon started beside the current one to be
+// ready; one that fails is stopped, the current one left alone.
+func (sv *Supervisor) awaitNext() error {
+	end := sv.waitReady()
+	if end == endReady {
+		return nil
+	}
+	sv.spare = sv.state.Daemon
+	sv.retiring = true
+	sv.unready(end)
+	sv.retiring, sv.spare = false, 0
+	if end == endStop {
+		sv.stopPending = true
+		fmt.Fprintf(sv.msgs, "%s: stopped while restarting\n", sv.c.Name)
+	}
+	return exitcode.Reported(exitcode.Failed)
+}
+
+// unready reports a daemon that did not become ready, and ends it.
+func (sv *Supervisor) unready(end readyEnd) {
+	c := sv.c
+	switch end {
+	case endDied:
+		sv.stopLeftovers()
+		sv.drain(500 * time.Millisecond)
+		sv.report(fmt.Sprintf("%s %s right after starting", c.Program(), proc.DescribeExit(sv.status)))
+	case endTimeout:
+		sv.report(fmt.Sprintf("%s was not ready (READY=%s) within START_TIMEOUT=%v", c.Program(), c.Ready, c.StartTimeout))
+		sv.stopDaemon()
+	case endStop:
+		sv.stopDaemon()
 	}
 }
 
@@ -127,7 +174,7 @@ func (sv *Supervisor) becameReady() error {
 	if err := runstate.Write(sv.c.StateFile(), &sv.state); err != nil {
 		sv.stopDaemon()
 		sv.cleanup()
-		fmt.Fprintf(os.Stderr, "%s: %v\n", sv.c.Name, err)
+		fmt.Fprintf(sv.msgs, "%s: %v\n", sv.c.Name, err)
 		return exitcode.Reported(exitcode.Failed)
 	}
 	sv.tail.Stop() // only a start that fails shows the last lines
@@ -182,13 +229,13 @@ func (sv *Supervisor) checkPortFree() error {
 // report prints why a start failed, with the daemon's last lines.
 func (sv *Supervisor) report(what string) {
 	c := sv.c
-	fmt.Fprintf(os.Stderr, "%s: %s", c.Name, what)
+	fmt.Fprintf(sv.msgs, "%s: %s", c.Name, what)
 	if t := sv.tail.String(); t != "" {
-		fmt.Fprintf(os.Stderr, "; last lines of its output (%s):\n", c.LogFile)
+		fmt.Fprintf(sv.msgs, "; last lines of its output (%s):\n", c.LogFile)
 		for _, l := range strings.Split(strings.TrimRight(t, "\n"), "\n") {
-			fmt.Fprintf(os.Stderr, "  %s\n", l)
+			fmt.Fprintf(sv.msgs, "  %s\n", l)
 		}
 		return
 	}
-	fmt.Fprintf(os.Stderr, "; it wrote nothing to %s\n", c.LogFile)
+	fmt.Fprintf(sv.msgs, "; it wrote nothing to %s\n", c.LogFile)
 }

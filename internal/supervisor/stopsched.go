@@ -2,6 +2,7 @@ package supervisor
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/lsbinit/lsbinit/internal/proc"
@@ -33,9 +34,8 @@ func (t scheduled) Wait(d time.Duration) (gone bool) { return t.sv.wait(d) }
 // sidecar says "stopping" before the first one is sent, so that a daemon
 // gone a moment later is never taken for one that died by itself.
 func (sv *Supervisor) signal(sig unix.Signal) {
-	if sv.state.Phase != runstate.Stopping {
-		sv.state.Phase = runstate.Stopping
-		runstate.Write(sv.c.StateFile(), &sv.state)
+	if sv.state.Phase != runstate.Stopping && sv.state.Phase != runstate.Restarting && !sv.retiring {
+		sv.setPhase(runstate.Stopping)
 	}
 	switch {
 	case sv.dead:
@@ -68,21 +68,28 @@ const leftoverGrace = 2 * time.Second
 // safe to signal. TERM first, KILL after leftoverGrace; they are reaped.
 func (sv *Supervisor) stopLeftovers() {
 	for _, sig := range []unix.Signal{unix.SIGTERM, unix.SIGKILL} {
-		kids := children()
+		kids := slices.DeleteFunc(children(), func(pid int) bool { return pid == sv.spare })
 		if len(kids) == 0 {
 			return
 		}
 		for _, k := range kids {
 			proc.Signal(k, sig)
 		}
-		for deadline := time.Now().Add(leftoverGrace); time.Now().Before(deadline) && len(children()) > 0; {
+		for deadline := time.Now().Add(leftoverGrace); time.Now().Before(deadline) && sv.leftovers(kids); {
 			time.Sleep(10 * time.Millisecond)
 		}
 	}
 }
 
+// leftovers reports whether any of kids is still our child.
+func (sv *Supervisor) leftovers(kids []int) bool {
+	now := children()
+	return slices.ContainsFunc(kids, func(pid int) bool { return slices.Contains(now, pid) })
+}
+
 // waitExit waits up to d (forever when negative) for the daemon to exit.
-// Signals arriving meanwhile are dropped: a stop is already under way.
+// Signals arriving meanwhile are dropped: a stop is already under way;
+// one that asks for a stop is remembered when a restart runs.
 func (sv *Supervisor) waitExit(d time.Duration) {
 	var timeout <-chan time.Time
 	if d >= 0 {
@@ -95,7 +102,10 @@ func (sv *Supervisor) waitExit(d time.Duration) {
 		case err := <-sv.exited:
 			sv.reaped(err)
 			return
-		case <-sv.sigs:
+		case sig := <-sv.sigs:
+			if isStopSignal(sig) && (sv.retiring || sv.state.Phase == runstate.Restarting) {
+				sv.stopPending = true
+			}
 		case <-timeout:
 			return
 		}

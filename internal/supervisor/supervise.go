@@ -3,6 +3,7 @@ package supervisor
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"os/signal"
@@ -14,6 +15,7 @@ import (
 	"github.com/lsbinit/lsbinit/internal/exitcode"
 	"github.com/lsbinit/lsbinit/internal/paths"
 	"github.com/lsbinit/lsbinit/internal/proc"
+	"github.com/lsbinit/lsbinit/internal/ready"
 	"github.com/lsbinit/lsbinit/internal/runstate"
 	"github.com/lsbinit/lsbinit/internal/spec"
 	"github.com/lsbinit/lsbinit/logfile"
@@ -31,7 +33,8 @@ type Supervisor struct {
 	c      *spec.Spec
 	pf     *pidfile.File
 	log    *logfile.Writer
-	tail   logfile.Tail
+	tail   *logfile.Tail // the current daemon's last lines, while it starts
+	msgs   io.Writer     // where a start's or restart's messages go
 	notify *notifySocket
 	pid    int // the daemon's PID
 	state  runstate.State
@@ -53,6 +56,16 @@ type Supervisor struct {
 	settling        *settling   // READY=exec: the watch on a starting daemon
 	sockets         []*os.File  // LISTEN, open while the supervisor runs
 	socketFiles     []string    // the unix sockets' files it created
+
+	control     *controlSocket       // restart's way in, when restart keeps us
+	restarts    chan *restartRequest // requests from the control socket
+	exe         string               // the program a Go daemon runs, if not ours
+	overlapping bool                 // a new daemon starts beside the current one
+	retiring    bool                 // the stop schedule runs against a replaced daemon
+	spare       int                  // a daemon stopLeftovers must leave alone
+	stopPending bool                 // a stop signal came while a restart ran
+	notified    <-chan struct{}      // READY=notify: closed when the daemon is ready
+	store       fdStore              // FDSTORE: descriptors the daemon handed us
 }
 
 // New makes the supervisor of c in this process, which it prepares for
@@ -60,8 +73,8 @@ type Supervisor struct {
 // can, and locks the goroutine to the thread that starts the daemon.
 func New(c *spec.Spec) *Supervisor {
 	sv := &Supervisor{c: c, sigs: make(chan os.Signal, 8), reports: make(chan string, 8)}
-	sv.tail.Lines = 10
-	sv.tail.Sticky = goCrash
+	sv.tail, sv.msgs = newTail(), os.Stderr
+	sv.restarts = make(chan *restartRequest)
 	// Stop signals, the reload signal and the usual daemon signals are
 	// caught here and acted on or forwarded.
 	signal.Notify(sv.sigs, unix.SIGTERM, unix.SIGINT, unix.SIGHUP, unix.SIGUSR1,
@@ -110,7 +123,7 @@ func (sv *Supervisor) Start() error {
 
 // failed reports why a start failed, and returns its exit code.
 func (sv *Supervisor) failed(code exitcode.Code, err error) error {
-	fmt.Fprintf(os.Stderr, "%s: %v\n", sv.c.Name, err)
+	fmt.Fprintf(sv.msgs, "%s: %v\n", sv.c.Name, err)
 	return exitcode.Reported(code)
 }
 
@@ -135,16 +148,24 @@ func (sv *Supervisor) acquire() error {
 		sv.cleanup()
 		return fmt.Errorf("LOGFILE %s: %w", c.LogFile, paths.Cause(err))
 	}
-	if c.Ready.Kind == "notify" {
+	sv.store.setBound(c.FDStoreMax)
+	if c.KeepsSupervisor() {
+		if err := sv.listenControl(); err != nil {
+			sv.cleanup()
+			return fmt.Errorf("the control socket: %w", err)
+		}
+		runstate.Write(c.StateFile(), &sv.state)
+	}
+	if c.Ready.Kind == ready.Notify || c.FDStoreMax > 0 {
 		if sv.notify, err = listenNotify(c); err != nil {
 			sv.cleanup()
-			return fmt.Errorf("READY=notify: %w", err)
+			return fmt.Errorf("the notify socket: %w", err)
 		}
 		// The daemon is our only child: any descendant of ours may speak
 		// for it, even before we have learnt its PID. Where the kernel
 		// names senders, an unnamed one (another PID namespace) may not.
 		self := os.Getpid()
-		go sv.notify.serve(func(pid int) bool {
+		go sv.notify.serve(sv, func(pid int) bool {
 			if pid == 0 {
 				return !abstractSockets
 			}
@@ -168,6 +189,10 @@ func (sv *Supervisor) Loop() int {
 			sv.repairFiles()
 		case line := <-sv.reports:
 			sv.reloaded(reloadReport(line))
+		case req := <-sv.restarts:
+			if !sv.restart(req) {
+				return 0
+			}
 		case err := <-sv.exited:
 			sv.reaped(err)
 			if !sv.shouldRespawn() {
@@ -197,9 +222,7 @@ func (sv *Supervisor) crashed() int {
 	sv.drain(200 * time.Millisecond)
 	fmt.Fprintf(sv.log, "lsbinit: %s (pid %d) %s\n", sv.c.Name, sv.state.Daemon, how)
 	sv.log.Close()
-	if sv.notify != nil {
-		sv.notify.Close()
-	}
+	sv.closeChannels()
 	sv.pf.Release()
 	return max(proc.ShellStatus(sv.status), 1)
 }
@@ -251,9 +274,7 @@ func (sv *Supervisor) kill() {
 // is still held, then the pidfile, which releases the lock.
 func (sv *Supervisor) cleanup() {
 	c := sv.c
-	if sv.notify != nil {
-		sv.notify.Close()
-	}
+	sv.closeChannels()
 	sv.closeSockets()
 	if sv.log != nil {
 		sv.log.Close()
@@ -271,6 +292,20 @@ func (sv *Supervisor) cleanup() {
 	sv.pf.Remove()
 	sv.pf = nil
 }
+
+// closeChannels closes the notify and control sockets and the store.
+func (sv *Supervisor) closeChannels() {
+	if sv.notify != nil {
+		sv.notify.Close()
+	}
+	if sv.control != nil {
+		sv.control.Close()
+	}
+	sv.store.closeAll()
+}
+
+// newTail remembers a starting daemon's last lines, for a failed start.
+func newTail() *logfile.Tail { return &logfile.Tail{Lines: 10, Sticky: goCrash} }
 
 // goCrash picks the line that starts a Go program's crash report.
 func goCrash(line string) bool {

@@ -101,7 +101,11 @@ type Options struct {
 	// ReadyStamp, if set, receives the wall-clock time in microseconds
 	// just before the daemon says READY=1 (with Notify).
 	ReadyStamp string
-	stamp      *os.File // ExitStamp, opened at start
+	// FDStore, if set, stores a file through sd_notify FDSTORE=1 (named
+	// "state", holding "stored by pid P"), unless one was handed down:
+	// then it logs what that one holds.
+	FDStore string
+	stamp   *os.File // ExitStamp, opened at start
 
 	// Stdout and Stderr default to os.Stdout and os.Stderr.
 	Stdout, Stderr io.Writer
@@ -132,6 +136,7 @@ func (o *Options) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&o.Listen, "listen", "", "listen on TCP `ADDR` when ready")
 	fs.BoolVar(&o.Notify, "notify", false, "send READY=1 to $NOTIFY_SOCKET when ready")
 	fs.BoolVar(&o.ServeInherited, "serve-inherited", false, "serve on the sockets handed down with LISTEN_FDS, answering \"NAME fd N\"")
+	fs.StringVar(&o.FDStore, "fdstore", "", "store a file created at `PATH` (then removed) with sd_notify FDSTORE=1 unless one named state was handed down")
 	fs.StringVar(&o.ReadyStamp, "ready-stamp", "", "write the time (µs since the epoch) to `PATH` just before READY=1")
 	fs.StringVar(&o.ExitStamp, "exit-stamp", "", "write the time (µs since the epoch) to `PATH` when exiting after a stop")
 }

@@ -1,0 +1,120 @@
+package supervisor
+
+import (
+	"fmt"
+	"os"
+	"sync"
+)
+
+// The descriptor store (FDSTORE_MAX), as systemd's: the daemon hands the
+// supervisor descriptors with sd_notify "FDSTORE=1" (named by "FDNAME=",
+// default "stored") and removes them with "FDSTOREREMOVE=1" and their
+// name; every daemon the supervisor starts later, after a restart or a
+// respawn, gets them back after the LISTEN sockets, named in
+// LISTEN_FDNAMES. They stay open while the supervisor runs.
+
+// fdStore holds the stored descriptors; the notify socket's goroutine
+// fills it while the supervisor's reads it.
+type fdStore struct {
+	mu    sync.Mutex
+	max   int // FDSTORE_MAX
+	files []storedFile
+}
+
+type storedFile struct {
+	name string
+	f    *os.File
+}
+
+// stored acts on a datagram's store messages, and closes the descriptors
+// it carried that are not kept.
+func (sv *Supervisor) stored(msg map[string]string, files []*os.File) {
+	name := msg["FDNAME"]
+	if name == "" {
+		name = "stored"
+	}
+	if msg["FDSTOREREMOVE"] == "1" {
+		sv.store.remove(name)
+	}
+	if msg["FDSTORE"] != "1" {
+		closeFiles(files)
+		return
+	}
+	if dropped := sv.store.add(name, files); dropped > 0 {
+		fmt.Fprintf(sv.log, "lsbinit: %s: FDSTORE: %d descriptor(s) named %q refused: the store holds at most FDSTORE_MAX=%d\n",
+			sv.c.Name, dropped, name, sv.store.bound())
+	}
+}
+
+// add keeps files under name as far as the bound allows; it closes the
+// rest and returns how many.
+func (s *fdStore) add(name string, files []*os.File) (dropped int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, f := range files {
+		if len(s.files) >= s.max {
+			f.Close()
+			dropped++
+			continue
+		}
+		s.files = append(s.files, storedFile{name, f})
+	}
+	return dropped
+}
+
+// remove closes and forgets the descriptors stored under name.
+func (s *fdStore) remove(name string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	kept := s.files[:0]
+	for _, sf := range s.files {
+		if sf.name == name {
+			sf.f.Close()
+			continue
+		}
+		kept = append(kept, sf)
+	}
+	s.files = kept
+}
+
+// setBound sets FDSTORE_MAX; descriptors beyond a lowered bound stay
+// until removed.
+func (s *fdStore) setBound(n int) {
+	s.mu.Lock()
+	s.max = n
+	s.mu.Unlock()
+}
+
+func (s *fdStore) bound() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.max
+}
+
+// snapshot lists the stored descriptors and their names, in the order
+// they were stored.
+func (s *fdStore) snapshot() ([]*os.File, []string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	files, names := make([]*os.File, len(s.files)), make([]string, len(s.files))
+	for i, sf := range s.files {
+		files[i], names[i] = sf.f, sf.name
+	}
+	return files, names
+}
+
+// closeAll closes every stored descriptor.
+func (s *fdStore) closeAll() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, sf := range s.files {
+		sf.f.Close()
+	}
+	s.files = nil
+}
+
+func closeFiles(files []*os.File) {
+	for _, f := range files {
+		f.Close()
+	}
+}

@@ -1,0 +1,187 @@
+package supervisor
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+	"time"
+
+	"github.com/lsbinit/lsbinit/internal/daemon"
+	"github.com/lsbinit/lsbinit/internal/exitcode"
+	"github.com/lsbinit/lsbinit/internal/proc"
+	"github.com/lsbinit/lsbinit/internal/runstate"
+	"github.com/lsbinit/lsbinit/internal/spec"
+	"github.com/lsbinit/lsbinit/logfile"
+)
+
+// Restart in place: a supervisor that holds LISTEN sockets (or stored
+// descriptors) stays resident across restart and replaces only the
+// daemon, which finds the same sockets, connections waiting in their
+// accept queues. RESTART=stop-start stops the old daemon by the stop
+// schedule, then starts the new one; RESTART=overlap starts the new one
+// beside the old, waits until it is ready, hands it the pidfile and only
+// then stops the old one. A new daemon that fails leaves, with overlap,
+// the old one serving; with stop-start, the service stopped, as a start
+// that fails does.
+
+// errIncompatible answers a restart that only a new supervisor can carry
+// out: restart then stops and starts.
+var errIncompatible = errors.New("the service changed beyond what a restart in place can carry")
+
+// restart carries out one request and answers it. It reports whether the
+// supervisor goes on; when it does not, everything is cleaned up.
+func (sv *Supervisor) restart(req *restartRequest) bool {
+	sv.msgs = req.conn
+	alive, err := sv.replace(req)
+	sv.msgs = os.Stderr
+	req.lock.Close() // before the verdict: the caller lets go of it then
+	daemon.WriteVerdict(req.conn, verdict(err))
+	req.conn.Close()
+	if alive && sv.stopPending {
+		sv.stopDaemon()
+		sv.cleanup()
+		return false
+	}
+	return alive
+}
+
+// replace starts the daemon of next in place of the current one.
+func (sv *Supervisor) replace(req *restartRequest) (alive bool, err error) {
+	next := req.c
+	if !sv.compatible(next) {
+		return true, errIncompatible
+	}
+	// What the encoding leaves out is the Go program's, and unchanged.
+	next.Run, next.Reload, next.Check = sv.c.Run, sv.c.Reload, sv.c.Check
+	next.Stdout, next.Stderr = sv.c.Stdout, sv.c.Stderr
+	if req.exe != "" {
+		sv.exe = req.exe
+	}
+	sv.store.setBound(next.FDStoreMax)
+	fmt.Fprintf(sv.log, "lsbinit: restarting %s (pid %d, RESTART=%s); its sockets stay open\n", sv.c.Name, sv.state.Daemon, next.Restart)
+	if next.Restart == spec.RestartOverlap && !next.PidFileByDaemon && !sv.dead {
+		return true, sv.overlap(next)
+	}
+	return sv.stopStart(next)
+}
+
+// compatible reports whether next can run under this supervisor: the
+// same files and sockets, and the notify socket it needs already open.
+func (sv *Supervisor) compatible(next *spec.Spec) bool {
+	c := sv.c
+	switch {
+	case next.Name != c.Name, next.PidFile != c.PidFile, next.LockPath() != c.LockPath(),
+		next.LogFile != c.LogFile, next.PidFileByDaemon != c.PidFileByDaemon,
+		!slices.Equal(next.Listen, c.Listen), !next.KeepsSupervisor():
+		return false
+	case (next.Ready.Kind == "notify" || next.FDStoreMax > 0) && sv.notify == nil:
+		return false
+	}
+	return true
+}
+
+// stopStart stops the current daemon, then starts next's. A start that
+// fails ends the supervisor, as a failed start does.
+func (sv *Supervisor) stopStart(next *spec.Spec) (alive bool, err error) {
+	sv.setPhase(runstate.Restarting)
+	if !sv.dead {
+		sv.stopDaemon()
+	}
+	sv.c = next
+	if err := sv.launch(); err != nil {
+		sv.cleanup()
+		return false, sv.failed(exitcode.Of(err), err)
+	}
+	if err := sv.awaitReady(); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+// overlap starts next's daemon beside the current one and, once it is
+// ready, makes it the service's daemon and stops the old one. When the
+// new daemon fails, the old one runs on and the restart fails.
+func (sv *Supervisor) overlap(next *spec.Spec) error {
+	old, prev := sv.current(), sv.c
+	sv.c, sv.overlapping = next, true
+	err := sv.launch()
+	if err == nil {
+		err = sv.awaitNext()
+	}
+	sv.overlapping = false
+	if err != nil {
+		sv.c = prev
+		sv.setCurrent(old)
+		sv.state.Next, sv.state.NextStart = 0, 0
+		runstate.Write(sv.c.StateFile(), &sv.state)
+		fmt.Fprintf(sv.log, "lsbinit: restarting %s failed; pid %d serves on\n", sv.c.Name, old.pid)
+		return err
+	}
+	sv.state.Next, sv.state.NextStart = 0, 0
+	sv.state.Phase = runstate.Ready
+	if err := sv.record(); err != nil { // the pidfile names the new daemon
+		sv.retire(old)
+		sv.cleanup()
+		return sv.failed(exitcode.Failed, err)
+	}
+	sv.tail.Stop()
+	sv.retire(old)
+	return nil
+}
+
+// recordNext records a daemon started beside the current one, so that it
+// is found and stopped should the supervisor be killed meanwhile.
+func (sv *Supervisor) recordNext() error {
+	sv.state.Next = sv.pid
+	sv.state.NextStart, _ = proc.StartTime(sv.pid)
+	if err := runstate.Write(sv.c.StateFile(), &sv.state); err != nil {
+		sv.kill()
+		return err
+	}
+	return nil
+}
+
+// retire runs the stop schedule against a replaced daemon, leaving the
+// current one and the sidecar alone.
+func (sv *Supervisor) retire(old daemonRun) {
+	cur := sv.current()
+	sv.setCurrent(old)
+	sv.retiring, sv.spare = true, cur.pid
+	sv.stopDaemon()
+	sv.retiring, sv.spare = false, 0
+	sv.setCurrent(cur)
+}
+
+// replacing is the daemon a starting one replaces beside it, or 0.
+func (sv *Supervisor) replacing() int {
+	if sv.overlapping {
+		return sv.state.Daemon
+	}
+	return 0
+}
+
+// setPhase records the daemon's phase in the sidecar.
+func (sv *Supervisor) setPhase(phase string) {
+	sv.state.Phase = phase
+	runstate.Write(sv.c.StateFile(), &sv.state)
+}
+
+// daemonRun is what the supervisor knows of one daemon it started.
+type daemonRun struct {
+	pid    int
+	exited chan error
+	copied chan struct{}
+	dead   bool
+	status error
+	since  time.Time
+	tail   *logfile.Tail
+}
+
+func (sv *Supervisor) current() daemonRun {
+	return daemonRun{sv.pid, sv.exited, sv.copied, sv.dead, sv.status, sv.since, sv.tail}
+}
+
+func (sv *Supervisor) setCurrent(d daemonRun) {
+	sv.pid, sv.exited, sv.copied, sv.dead, sv.status, sv.since, sv.tail = d.pid, d.exited, d.copied, d.dead, d.status, d.since, d.tail
+}
