@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 
 	"github.com/lsbinit/lsbinit/internal/daemon"
@@ -15,6 +16,10 @@ import (
 // and SIGINT cancel its context, the reload signal calls Reload.
 func runDaemonRole(s Service) ExitCode {
 	os.Unsetenv(daemon.RoleEnv)
+	if os.Getenv("LISTEN_FDS") != "" && os.Getenv("LISTEN_PID") == "" {
+		// Sockets from the supervisor, which leaves LISTEN_PID to us.
+		os.Setenv("LISTEN_PID", strconv.Itoa(os.Getpid()))
+	}
 	if !passGate() {
 		return ExitFailed
 	}

@@ -93,6 +93,20 @@ type Service struct {
 	// RespawnAlways, after a back-off from 100ms doubling to 30s (reset
 	// after 10s of running).
 	Respawn Respawn
+	// Listen are sockets the supervisor creates before the daemon runs
+	// (as root, before dropping to User: ports below 1024 too) and holds
+	// for as long as it runs, in LISTEN's words: "tcp:HOST:PORT",
+	// "tcp6:[ADDR]:PORT", "udp:HOST:PORT", "unix:/PATH", each optionally
+	// "NAME=" prefixed. The daemon gets them with Listener(name); restart
+	// and respawn keep them open, so no connection is refused meanwhile.
+	Listen []string
+	// Restart is how restart replaces the daemon when Listen or
+	// FDStoreMax is set: RestartStopStart (the default) or RestartOverlap.
+	Restart RestartMode
+	// FDStoreMax is how many descriptors the daemon may keep with its
+	// supervisor across restarts and respawns (Store, StoredFiles);
+	// 0, the default, keeps none.
+	FDStoreMax int
 
 	// Check validates the daemon's own configuration (think `nginx -t`).
 	// It runs before start, and before restart, reload and force-reload
@@ -152,10 +166,16 @@ func (s Service) resolve() (*spec.Spec, error) {
 		Umask: s.Umask.value(), Schedule: s.StopSchedule.s, StartTimeout: s.StartTimeout,
 		Ready: s.Ready.r, ReadyDelay: s.ReadyDelay, PidFileByDaemon: s.PidFileByDaemon,
 		Respawn: s.Respawn.spec(), Check: s.Check, CheckCommand: s.CheckCommand,
+		Restart: s.Restart.spec(), FDStoreMax: s.FDStoreMax,
 		Header: spec.Header(s.Header).WithListDefaults(), InitInfo: s.InitInfo,
 		Stdout: s.Stdout, Stderr: s.Stderr, Source: s.Source,
 	}
+	listen, lerr := spec.ParseListen(s.Name, s.Listen)
+	c.Listen = listen
 	err := c.Complete()
+	if err == nil && lerr != nil {
+		err = exitcode.Fail(exitcode.NotConfigured, "%s: Listen: %v", s.Name, lerr)
+	}
 	var ke *spec.KeyError
 	if errors.As(err, &ke) {
 		ke.Key = fields[ke.Key]
@@ -168,7 +188,8 @@ func (s Service) resolve() (*spec.Spec, error) {
 
 // fields names the keys of spec's checks as Service's fields.
 var fields = map[string]string{"DAEMON": "Path", "PIDFILE": "PidFile", "LOGFILE": "LogFile",
-	"LOCKFILE": "LockFile", "CHDIR": "Dir", "NICE": "Nice", "UMASK": "Umask"}
+	"LOCKFILE": "LockFile", "CHDIR": "Dir", "NICE": "Nice", "UMASK": "Umask",
+	"RESTART": "Restart", "FDSTORE_MAX": "FDStoreMax"}
 
 // check finds what the typed settings cannot rule out.
 func (s Service) check() error {
@@ -178,6 +199,8 @@ func (s Service) check() error {
 	switch {
 	case s.Ready.err != nil:
 		return fail("Ready: %v", s.Ready.err)
+	case s.Restart != RestartStopStart && s.Restart != RestartOverlap:
+		return fail("Restart: %d is not RestartStopStart or RestartOverlap", int(s.Restart))
 	case s.Respawn.spec() < 0:
 		return fail("Respawn: %d is not RespawnNo, RespawnOnFailure or RespawnAlways", int(s.Respawn))
 	case s.Path != "" && s.Reload != nil:

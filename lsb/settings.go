@@ -121,3 +121,30 @@ func (r Respawn) spec() spec.Respawn {
 // String is the policy in the lsbinit binary's words: no, on-failure,
 // always.
 func (r Respawn) String() string { return r.spec().String() }
+
+// RestartMode is how restart replaces the daemon of a service whose
+// supervisor keeps its sockets (Listen) or stored descriptors.
+type RestartMode int
+
+// The restart modes.
+const (
+	// RestartStopStart stops the old daemon by the stop schedule, then
+	// starts the new one on the same sockets (the default).
+	RestartStopStart RestartMode = iota
+	// RestartOverlap starts the new daemon on the same sockets, waits
+	// until it is ready, and only then stops the old one.
+	RestartOverlap
+)
+
+func (m RestartMode) spec() spec.RestartMode {
+	switch m {
+	case RestartStopStart:
+		return spec.RestartStopStart
+	case RestartOverlap:
+		return spec.RestartOverlap
+	}
+	return "" // refused by Service.check
+}
+
+// String is the mode as RESTART spells it.
+func (m RestartMode) String() string { return string(m.spec()) }

@@ -29,6 +29,9 @@ func TestBadSettingsNameTheField(t *testing.T) {
 		{"nice", func(s *lsb.Service) { s.Nice = 20 }, "svc: Nice 20 is out of range -20..19"},
 		{"Reload with Path", func(s *lsb.Service) { s.Path, s.Run, s.Reload = "/bin/sleep", nil, func() error { return nil } }, "svc: Reload is set, but the daemon is the program at Path"},
 		{"NoReload without Path", func(s *lsb.Service) { s.NoReload = true }, "svc: NoReload is for a program at Path"},
+		{"bad socket", func(s *lsb.Service) { s.Listen = []string{"tcp:localhost"} }, `svc: Listen: "tcp:localhost": want tcp:HOST:PORT`},
+		{"unknown restart mode", func(s *lsb.Service) { s.Restart = lsb.RestartMode(4) }, "svc: Restart: 4 is not RestartStopStart or RestartOverlap"},
+		{"negative store", func(s *lsb.Service) { s.FDStoreMax = -1 }, "svc: FDStoreMax -1 is out of range 0..4096"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -4,18 +4,23 @@
 //	hello start | stop | restart | try-restart | reload | force-reload | status
 //
 // It answers every request with a greeting read from a file; reload
-// (SIGHUP) reads the file again without dropping a connection. It tells
-// lsb when it is listening (lsb.Ready), so start returns only then, and
+// (SIGHUP) reads the file again without dropping a connection. Its
+// supervisor holds the listening socket (Service.Listen) and hands it to
+// the daemon, which serves on it (lsb.Listener); restart starts the new
+// daemon beside the old one on the same socket and stops the old one once
+// the new one is ready (RestartOverlap), so no connection is refused. It
+// tells lsb when it serves (lsb.Ready), so start returns only then, and
 // fails with the error when the port is taken.
 //
 // Environment: HELLO_ADDR (default 127.0.0.1:8642), HELLO_GREETING (the
 // greeting file; default: a built-in greeting), HELLO_RUNDIR (where the
-// pidfile and log go; default: lsb's defaults, /run and /var/log as root).
+// pidfile and log go; default: lsb's defaults, /run and /var/log as root),
+// HELLO_LISTEN=self (bind the port in the daemon instead: restart then
+// closes it for a moment).
 package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log"
 	"net"
@@ -23,6 +28,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -64,6 +70,10 @@ func main() {
 		Ready:    lsb.WhenNotified(),
 		InitInfo: initInfo,
 	}
+	if os.Getenv("HELLO_LISTEN") != "self" {
+		svc.Listen = []string{"http=tcp:" + s.addr}
+		svc.Restart = lsb.RestartOverlap
+	}
 	if dir := os.Getenv("HELLO_RUNDIR"); dir != "" {
 		svc.PidFile = filepath.Join(dir, "hello.pid")
 		svc.LogFile = filepath.Join(dir, "hello.log")
@@ -76,26 +86,76 @@ func (s *server) serve(ctx context.Context) error {
 	if err := s.reload(); err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", s.addr)
-	if err != nil {
-		return err
+	// The supervisor's socket when it holds one, else our own.
+	ln := lsb.Listener("http")
+	if ln == nil {
+		var err error
+		if ln, err = net.Listen("tcp", s.addr); err != nil {
+			return err
+		}
 	}
 	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprintln(w, s.greeting.Load())
+		fmt.Fprintf(w, "%s (pid %d)\n", s.greeting.Load(), os.Getpid())
 	})}
 	log.Printf("hello: listening on http://%s", ln.Addr())
+	var busy busyConns
+	srv.ConnState = busy.track
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
 	lsb.Ready()
-	go func() {
-		<-ctx.Done()
-		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		srv.Shutdown(shutdown)
-	}()
-	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+	select {
+	case err := <-served:
 		return err
+	case <-ctx.Done():
 	}
+	// Stop accepting: connections not yet accepted wait in the socket's
+	// queue for the next daemon. Those accepted are answered first: a
+	// Shutdown right away would drop a request read after it began.
+	ln.Close()
+	<-served // from now on every accepted connection is tracked
+	busy.wait(5 * time.Second)
+	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	srv.Shutdown(shutdown) // closes the idle keep-alive connections
 	log.Printf("hello: stopped")
 	return nil
+}
+
+// busyConns counts the connections that are new or serving a request.
+type busyConns struct {
+	mu    sync.Mutex
+	state map[net.Conn]http.ConnState
+}
+
+// track is the server's ConnState hook.
+func (b *busyConns) track(c net.Conn, st http.ConnState) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.state == nil {
+		b.state = map[net.Conn]http.ConnState{}
+	}
+	if st == http.StateClosed || st == http.StateHijacked {
+		delete(b.state, c)
+		return
+	}
+	b.state[c] = st
+}
+
+// wait waits, at most d, until no connection is new or active.
+func (b *busyConns) wait(d time.Duration) {
+	for end := time.Now().Add(d); time.Now().Before(end); time.Sleep(time.Millisecond) {
+		b.mu.Lock()
+		n := 0
+		for _, st := range b.state {
+			if st == http.StateNew || st == http.StateActive {
+				n++
+			}
+		}
+		b.mu.Unlock()
+		if n == 0 {
+			return
+		}
+	}
 }
 
 // reload reads the greeting file again.

@@ -84,6 +84,7 @@ func Cmds() map[string]func(ts *testscript.TestScript, neg bool, args []string) 
 		"freeport":     cmdFreeport,
 		"dial":         cmdDial,
 		"probe":        cmdProbe,
+		"waitlisten":   cmdWaitlisten,
 		"freeprivport": cmdFreeprivport,
 		"notifylisten": cmdNotifylisten,
 		// cmds_priv.go, cmds_log.go

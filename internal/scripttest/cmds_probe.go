@@ -95,8 +95,7 @@ func (p *prober) run(network, addr string) {
 			p.failed = append(p.failed, err.Error())
 		} else {
 			p.ok++
-			_, pid, _ := strings.Cut(answer, " pid ")
-			p.pids[strings.TrimSpace(pid)]++
+			p.pids[pidIn(answer)]++
 		}
 		p.mu.Unlock()
 		time.Sleep(time.Millisecond)
@@ -104,19 +103,57 @@ func (p *prober) run(network, addr string) {
 }
 
 // ask connects once and reads the whole answer, which must end a line.
+// Network "http" is tcp with a GET request, whose answer must be 200 OK.
 func ask(network, addr string) (string, error) {
+	web := network == "http"
+	if web {
+		network = "tcp"
+	}
 	c, err := net.DialTimeout(network, addr, 10*time.Second)
 	if err != nil {
 		return "", err
 	}
 	defer c.Close()
 	c.SetDeadline(time.Now().Add(10 * time.Second))
-	b, err := io.ReadAll(io.LimitReader(c, 256))
+	if web {
+		if _, err := io.WriteString(c, "GET / HTTP/1.0\r\n\r\n"); err != nil {
+			return "", err
+		}
+	}
+	b, err := io.ReadAll(io.LimitReader(c, 4096))
 	switch {
 	case err != nil:
 		return "", err
 	case !slices.Contains(b, '\n'):
 		return "", fmt.Errorf("answer %q was cut short", b)
+	case web && !strings.HasPrefix(string(b), "HTTP/1.0 200 OK"):
+		return "", fmt.Errorf("answer %q is not 200 OK", b)
 	}
 	return string(b), nil
+}
+
+// pidIn finds "pid N" in an answer, and returns N.
+func pidIn(answer string) string {
+	_, after, _ := strings.Cut(answer, "pid ")
+	end := strings.IndexFunc(after, func(r rune) bool { return r < '0' || r > '9' })
+	if end < 0 {
+		end = len(after)
+	}
+	return after[:end]
+}
+
+// cmdWaitlisten: waitlisten ADDR — waits until a TCP connection to ADDR
+// is accepted (the connection is closed at once).
+func cmdWaitlisten(ts *testscript.TestScript, neg bool, args []string) {
+	noNeg(ts, neg, "waitlisten")
+	if len(args) != 1 {
+		ts.Fatalf("usage: waitlisten ADDR")
+	}
+	waitUntil(ts, args, 1, args[0]+" to accept connections", func() bool {
+		c, err := net.DialTimeout("tcp", args[0], time.Second)
+		if err == nil {
+			c.Close()
+		}
+		return err == nil
+	})
 }

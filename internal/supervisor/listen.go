@@ -27,6 +27,12 @@ import (
 // openSockets creates the LISTEN sockets. A failure closes what was
 // opened and names the socket.
 func (sv *Supervisor) openSockets() error {
+	if len(sv.c.Listen) == 0 {
+		return nil
+	}
+	if adopted, err := sv.adoptActivated(); adopted {
+		return err
+	}
 	for _, s := range sv.c.Listen {
 		f, err := openSocket(s)
 		if err != nil {
@@ -135,6 +141,9 @@ func (sv *Supervisor) passSockets(cmd *exec.Cmd) {
 	}
 	names = append(names, storedNames...)
 	cmd.Env = append(cmd.Env, "LISTEN_FDS="+strconv.Itoa(len(files)), "LISTEN_FDNAMES="+strings.Join(names, ":"))
+	if sv.c.Path == "" {
+		return // a Go daemon sets LISTEN_PID itself, and keeps its argv[0]
+	}
 	cmd.Args = append([]string{"sh", "-c", `LISTEN_PID=$$; export LISTEN_PID; exec "$0" "$@"`, cmd.Path}, cmd.Args[1:]...)
 	cmd.Path = "/bin/sh"
 }

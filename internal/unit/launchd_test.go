@@ -134,7 +134,7 @@ func parsePlist(t *testing.T, doc string) map[string]any {
 func TestLaunchd(t *testing.T) {
 	types := map[string]string{ // launchd.plist(5)
 		"Label": "string", "ProgramArguments": "[]interface {}", "RunAtLoad": "bool",
-		"WorkingDirectory": "string", "ExitTimeOut": "int64",
+		"WorkingDirectory": "string", "ExitTimeOut": "int64", "Sockets": "map[string]interface {}",
 	}
 	for name, conf := range configs {
 		t.Run(name, func(t *testing.T) {

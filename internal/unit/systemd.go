@@ -20,24 +20,30 @@ import (
 //     only a safety net for run itself, set when RESPAWN is on. With
 //     RESPAWN=no, a daemon that dies makes run exit non-zero and the unit
 //     fails, as the config asks.
+//   - LISTEN: the socket units (see socketUnits) are required, ordered
+//     before and named in Sockets=: systemd passes run their sockets
+//     (LISTEN_FDS, LISTEN_FDNAMES), which run hands to the daemon.
 func systemd(s *job) []byte {
 	c := s.cfg
 	var b strings.Builder
 	line := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
 
-	line("# %s.service, written by `lsbinit unit %s --for systemd` from %s.", c.Name, c.Name, oneLine(s.source()))
+	line("# %s.service, written by `lsbinit unit %s --for systemd` from %s.", s.unit, c.Name, oneLine(s.source()))
 	line("# lsbinit runs the daemon (`run`): it applies the config, reports readiness,")
 	line("# restarts the daemon per RESPAWN and stops it per STOP_SCHEDULE.")
 	line("[Unit]")
 	line("Description=%s", unitValue(c.Desc))
 	line("Documentation=man:lsbinit(8)")
+	units := func(key string, list []string) {
+		if len(list) > 0 {
+			line("%s=%s", key, strings.Join(list, " "))
+		}
+	}
 	wants, after := systemdDeps(c.Name, c.Header.RequiredStart, c.Header.ShouldStart)
-	if len(wants) > 0 {
-		line("Wants=%s", strings.Join(wants, " "))
-	}
-	if len(after) > 0 {
-		line("After=%s", strings.Join(after, " "))
-	}
+	sockets := socketNames(s.sockets)
+	units("Wants", wants)
+	units("Requires", sockets)
+	units("After", append(after, sockets...))
 	line("")
 	line("[Service]")
 	line("Type=notify")
@@ -46,6 +52,7 @@ func systemd(s *job) []byte {
 	if s.canReload() {
 		line("ExecReload=%s", execLine(s.command("reload")))
 	}
+	units("Sockets", sockets)
 	line("KillMode=mixed")
 	line("TimeoutStartSec=%ds", seconds(s.startTimeout()))
 	if d, ok := s.stopTimeout(); ok {

@@ -3,7 +3,8 @@
 // the daemon through `lsbinit NAME run` (or, for SMF, `start` and `stop`),
 // so that the supervisor supervises lsbinit and lsbinit keeps its own
 // guarantees: the config, the pidfile, the log, readiness, RESPAWN and the
-// stop schedule.
+// stop schedule. LISTEN's sockets become systemd socket units beside the
+// service unit, and launchd's Sockets.
 package unit
 
 import (
@@ -27,6 +28,10 @@ const usage = `Usage: lsbinit unit NAME --for systemd|upstart|smf|launchd [-c FI
        lsbinit unit -c FILE --for systemd|upstart|smf|launchd [-o FILE]
 Writes a service definition that runs NAME through lsbinit, to stdout or
 to FILE (replaced atomically; a symbolic link there is refused).
+With LISTEN, systemd also gets socket units: UNIT.socket and, for other
+descriptor names, UNIT-FDNAME.socket, UNIT being FILE's name without
+.service (else NAME). They are written beside FILE, or printed after
+the service unit, each after a line "# ==> UNIT.socket <==".
 `
 
 // supervisors maps --for to the writer of that supervisor's definition.
@@ -44,6 +49,42 @@ type job struct {
 	exe  string     // absolute path of the lsbinit binary
 	file string     // absolute path of -c FILE, or ""
 	name bool       // whether the command line must name the service
+	unit string     // the systemd unit's name without ".service"
+
+	sockets []socketUnit // systemd's socket units for LISTEN
+}
+
+// file is one file of a definition.
+type file struct {
+	name string // its name beside the definition; "" for the definition
+	data []byte
+}
+
+// definition writes the files of the service's definition for
+// supervisor: the definition, then systemd's socket units.
+func definition(supervisor string, s *job) ([]file, error) {
+	if supervisor == "systemd" && len(s.svc.Listen) > 0 {
+		units, err := socketUnits(s.unit, s.cfg.Name, s.svc.Listen)
+		if err != nil {
+			return nil, err
+		}
+		s.sockets = units
+	}
+	files := []file{{data: supervisors[supervisor](s)}}
+	for _, u := range s.sockets {
+		files = append(files, file{name: u.name, data: systemdSocket(s, u)})
+	}
+	return files, nil
+}
+
+// unitName is the name of the systemd unit written to output, without
+// ".service": output's own, systemd naming units after their files, or
+// else the service's.
+func unitName(output, service string) string {
+	if base := filepath.Base(output); output != "" && strings.HasSuffix(base, ".service") && base != ".service" {
+		return strings.TrimSuffix(base, ".service")
+	}
+	return service
 }
 
 // command is the lsbinit command line that runs action for the service.
@@ -186,7 +227,12 @@ func Main(args []string, getenv func(string) string, stdout, stderr io.Writer) e
 	if code != exitcode.OK {
 		return code
 	}
-	return write(o.output, supervisors[o.forName](s), stdout, stderr)
+	files, err := definition(o.forName, s)
+	if err != nil {
+		fmt.Fprintf(stderr, "lsbinit unit: %v\n", err)
+		return exitcode.Of(err)
+	}
+	return write(o.output, files, stdout, stderr)
 }
 
 // newJob loads the service's config and finds what a definition needs.
@@ -209,7 +255,7 @@ func newJob(o options, getenv func(string) string, stderr io.Writer) (*job, exit
 		fmt.Fprintf(stderr, "lsbinit unit: config file name %q holds control characters\n", o.file)
 		return nil, exitcode.Usage
 	}
-	s := &job{cfg: cfg, svc: cfg.Spec(), file: o.file}
+	s := &job{cfg: cfg, svc: cfg.Spec(), file: o.file, unit: unitName(o.output, cfg.Name)}
 	implied := o.file != "" && strings.TrimSuffix(filepath.Base(o.file), ".conf") == cfg.Name
 	s.name = !implied
 	if s.name && !addressable(cfg.Name) {
@@ -230,25 +276,6 @@ func newJob(o options, getenv func(string) string, stderr io.Writer) (*job, exit
 	}
 	s.exe = exe
 	return s, exitcode.OK
-}
-
-// write puts a definition on stdout, or replaces the file output with it.
-func write(output string, out []byte, stdout, stderr io.Writer) exitcode.Code {
-	if output == "" {
-		if _, err := stdout.Write(out); err != nil {
-			fmt.Fprintf(stderr, "lsbinit unit: %v\n", err)
-			return exitcode.Failed
-		}
-		return exitcode.OK
-	}
-	if err := writeAtomic(output, out); err != nil {
-		fmt.Fprintf(stderr, "lsbinit unit: %v\n", err)
-		if errors.Is(err, fs.ErrPermission) {
-			return exitcode.NoPrivilege
-		}
-		return exitcode.Failed
-	}
-	return exitcode.OK
 }
 
 func isControl(r rune) bool { return r < ' ' || r == 0x7f }

@@ -1,16 +1,64 @@
 package unit
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 
+	"github.com/lsbinit/lsbinit/internal/exitcode"
 	"golang.org/x/sys/unix"
 )
+
+// write puts a definition on stdout, the files that go beside it after
+// it, each after a line "# ==> NAME <==" (a comment in every format that
+// has files beside the definition); or it replaces the file output with
+// the definition and writes those files beside it, first: the definition
+// names them, and should not be in place before they are.
+func write(output string, files []file, stdout, stderr io.Writer) exitcode.Code {
+	if output == "" {
+		var b bytes.Buffer
+		b.Write(files[0].data)
+		for _, f := range files[1:] {
+			fmt.Fprintf(&b, "\n# ==> %s <==\n", f.name)
+			b.Write(f.data)
+		}
+		if _, err := stdout.Write(b.Bytes()); err != nil {
+			fmt.Fprintf(stderr, "lsbinit unit: %v\n", err)
+			return exitcode.Failed
+		}
+		return exitcode.OK
+	}
+	for _, f := range files[1:] {
+		if filepath.Join(filepath.Dir(output), f.name) == filepath.Clean(output) {
+			fmt.Fprintf(stderr, "lsbinit unit: %s: the definition and %s would be the same file\n", output, f.name)
+			return exitcode.Usage
+		}
+	}
+	for _, f := range files[1:] {
+		if code := writeOne(filepath.Join(filepath.Dir(output), f.name), f.data, stderr); code != exitcode.OK {
+			return code
+		}
+	}
+	return writeOne(output, files[0].data, stderr)
+}
+
+// writeOne replaces path with data, reporting a failure.
+func writeOne(path string, data []byte, stderr io.Writer) exitcode.Code {
+	if err := writeAtomic(path, data); err != nil {
+		fmt.Fprintf(stderr, "lsbinit unit: %v\n", err)
+		if errors.Is(err, fs.ErrPermission) {
+			return exitcode.NoPrivilege
+		}
+		return exitcode.Failed
+	}
+	return exitcode.OK
+}
 
 // errSymlink refuses an output path that is a symbolic link: replacing
 // it would silently undo whatever it stands for (a systemd unit linked to
