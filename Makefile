@@ -35,8 +35,9 @@ demo-stop:
 # then lsbinit side by side with start-stop-daemon, init-d-script and
 # libslack daemon on this machine, release builds: a fleet of BENCH_N
 # services (bench/fleet.sh), READY=exec against real and dying daemons
-# (bench/ready.sh), and stop latency (bench/compare.sh). See README,
-# "Performance".
+# (bench/ready.sh), stop latency (bench/compare.sh), log throughput
+# (bench/logs.sh) and requests through restarts (bench/restart.sh). See
+# README, "Performance".
 BENCH_N ?= 200
 BENCH_ROUNDS ?= 3
 bench:
@@ -45,6 +46,8 @@ bench:
 	bash bench/fleet.sh $(BENCH_N) $(BENCH_ROUNDS)
 	bash bench/ready.sh 10
 	bash bench/compare.sh 30
+	bash bench/logs.sh 512 3
+	bash bench/restart.sh 50
 
 # The whole suite: vet, unit and process-level tests with the race
 # detector, a short run of every fuzz target, and the other platforms' builds.

@@ -33,13 +33,16 @@ func (sv *Supervisor) adoptActivated() (ok bool, err error) {
 			return true, exitcode.Fail(exitcode.NotConfigured, "LISTEN %s:%s: systemd passed no such socket; run `lsbinit unit` again and `systemctl daemon-reload`", s.Net, s.Addr)
 		}
 		taken[i] = true
-		sv.sockets = append(sv.sockets, passed[i])
-	}
-	for i, f := range passed {
-		if !taken[i] {
-			f.Close() // a socket LISTEN no longer lists
+		f, err := nonblocking(passed[i], nil)
+		if err != nil {
+			closeFiles(passed)
+			sv.closeSockets()
+			return true, exitcode.Fail(exitcode.Failed, "LISTEN %s:%s: %v", s.Net, s.Addr, err)
 		}
+		passed[i] = nil
+		sv.sockets = append(sv.sockets, f)
 	}
+	closeFiles(passed) // what LISTEN no longer lists; the taken are nil
 	return true, nil
 }
 

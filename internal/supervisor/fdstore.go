@@ -113,8 +113,11 @@ func (s *fdStore) closeAll() {
 	s.files = nil
 }
 
+// closeFiles closes every file that is not nil.
 func closeFiles(files []*os.File) {
 	for _, f := range files {
-		f.Close()
+		if f != nil {
+			f.Close()
+		}
 	}
 }

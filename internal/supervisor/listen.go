@@ -14,6 +14,7 @@ import (
 
 	"github.com/lsbinit/lsbinit/internal/exitcode"
 	"github.com/lsbinit/lsbinit/internal/spec"
+	"golang.org/x/sys/unix"
 )
 
 // LISTEN: the supervisor creates the service's sockets itself, before the
@@ -57,7 +58,7 @@ func openSocket(s spec.Socket) (*os.File, error) {
 			return nil, cause(err)
 		}
 		defer c.Close()
-		return c.(*net.UDPConn).File()
+		return nonblocking(c.(*net.UDPConn).File())
 	case "unix":
 		if err := clearStaleSocket(s.Addr); err != nil {
 			return nil, err
@@ -70,14 +71,37 @@ func openSocket(s spec.Socket) (*os.File, error) {
 		ul.SetUnlinkOnClose(false)
 		defer ul.Close()
 		os.Chmod(s.Addr, 0o666) // as systemd's SocketMode: the daemon decides whom to serve
-		return ul.File()
+		return nonblocking(ul.File())
 	}
 	l, err := net.Listen(s.Net, s.Addr)
 	if err != nil {
 		return nil, cause(err)
 	}
 	defer l.Close()
-	return l.(*net.TCPListener).File()
+	return nonblocking(l.(*net.TCPListener).File())
+}
+
+// nonblocking returns a socket for handing down in non-blocking mode, as
+// systemd hands its sockets: a daemon blocked in accept(2) on a socket
+// another daemon (an overlapping restart's) took the connection from
+// could not stop. The *os.File is made while the socket blocks, so that
+// passing it to a child (which calls Fd) leaves the mode alone.
+func nonblocking(f *os.File, err error) (*os.File, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fd, err := unix.Dup(int(f.Fd())) // Fd: the socket blocks now
+	if err != nil {
+		return nil, err
+	}
+	unix.CloseOnExec(fd)
+	g := os.NewFile(uintptr(fd), f.Name())
+	if err := unix.SetNonblock(fd, true); err != nil {
+		g.Close()
+		return nil, err
+	}
+	return g, nil
 }
 
 // clearStaleSocket removes a unix socket left at path by an earlier run,

@@ -131,6 +131,9 @@ func serveInherited(stdout io.Writer) (closeAll func()) {
 			fmt.Fprintf(stdout, "testdaemon: inherited fd %d %s file: %s\n", fd, name, data)
 			continue
 		}
+		if flags, err := unix.FcntlInt(uintptr(fd), unix.F_GETFL, 0); err == nil {
+			fmt.Fprintf(stdout, "testdaemon: fd %d non-blocking %v\n", fd, flags&unix.O_NONBLOCK != 0)
+		}
 		f := os.NewFile(uintptr(fd), name)
 		answer := fmt.Sprintf("%s fd %d pid %d\n", name, fd, os.Getpid())
 		if l, err := net.FileListener(f); err == nil {
