@@ -7,30 +7,35 @@ import (
 
 	"github.com/coreos/go-systemd/v22/activation"
 	"github.com/lsbinit/lsbinit/internal/exitcode"
+	"github.com/lsbinit/lsbinit/internal/launchd"
 	"github.com/lsbinit/lsbinit/internal/spec"
 )
 
 // Under systemd, with the .socket units `lsbinit unit` writes, `run` is
 // socket-activated: systemd has created the LISTEN sockets and passes
-// them with LISTEN_FDS. The supervisor then adopts them instead of
-// binding (systemd holds the ports), matching each LISTEN entry to one
-// passed socket by name, type and address (systemd passes the units'
-// blocks in an order of its own), and hands them on in LISTEN's order.
+// them with LISTEN_FDS; under launchd, the plist's Sockets entry makes
+// launchd create them, and launch_activate_socket(3) hands them over. The
+// supervisor then adopts them instead of binding (the manager holds the
+// ports), matching each LISTEN entry to one passed socket by name, type
+// and address (systemd passes several units' sockets in an order of its
+// own; launchd makes an IPv4 and an IPv6 socket for an address-less
+// entry), and hands them on in LISTEN's order.
 
-// adoptActivated takes the sockets systemd passed, if it passed any. ok
-// is false when it did not; err names what does not match LISTEN.
+// adoptActivated takes the sockets systemd or launchd passed, if they
+// passed any. ok is false when they did not; err names what does not
+// match LISTEN.
 func (sv *Supervisor) adoptActivated() (ok bool, err error) {
-	if pid, _ := strconv.Atoi(os.Getenv("LISTEN_PID")); pid != os.Getpid() || os.Getenv("LISTEN_FDS") == "" {
+	passed, from, hint := sv.passedSockets()
+	if passed == nil {
 		return false, nil
 	}
-	passed := activation.Files(true)
 	taken := make([]bool, len(passed))
 	for _, s := range sv.c.Listen {
 		i := matchPassed(s, passed, taken)
 		if i < 0 {
 			closeFiles(passed)
 			sv.closeSockets()
-			return true, exitcode.Fail(exitcode.NotConfigured, "LISTEN %s:%s: systemd passed no such socket; run `lsbinit unit` again and `systemctl daemon-reload`", s.Net, s.Addr)
+			return true, exitcode.Fail(exitcode.NotConfigured, "LISTEN %s:%s: %s passed no such socket; %s", s.Net, s.Addr, from, hint)
 		}
 		taken[i] = true
 		f, err := nonblocking(passed[i], nil)
@@ -44,6 +49,28 @@ func (sv *Supervisor) adoptActivated() (ok bool, err error) {
 	}
 	closeFiles(passed) // what LISTEN no longer lists; the taken are nil
 	return true, nil
+}
+
+// passedSockets returns the sockets systemd passed (LISTEN_PID is ours),
+// or launchd (the plist's Sockets, by LISTEN's names), or nil; and who
+// passed them and how to bring them in line with LISTEN.
+func (sv *Supervisor) passedSockets() (files []*os.File, from, hint string) {
+	if pid, _ := strconv.Atoi(os.Getenv("LISTEN_PID")); pid == os.Getpid() && os.Getenv("LISTEN_FDS") != "" {
+		return activation.Files(true), "systemd", "run `lsbinit unit` again and `systemctl daemon-reload`"
+	}
+	seen := map[string]bool{}
+	for _, s := range sv.c.Listen {
+		if seen[s.Name] {
+			continue
+		}
+		seen[s.Name] = true
+		got, err := launchd.Sockets(s.Name)
+		if err != nil {
+			continue // not a launchd job, or not a name in its plist
+		}
+		files = append(files, got...)
+	}
+	return files, "launchd", "run `lsbinit unit` again and load the job anew"
 }
 
 // matchPassed finds the first passed socket not yet taken that is s.
