@@ -43,8 +43,10 @@ func (r *runner) restartInPlace() (done bool, err error) {
 	if err := r.sendRestart(conn, text); err != nil {
 		return false, nil
 	}
+	// The longest a restart takes: the old daemon's stop, the new one's
+	// start, and its stop when it fails.
 	if d, forever := c.StopBudget(); !forever {
-		conn.SetReadDeadline(time.Now().Add(d + c.StartBudget()))
+		conn.SetReadDeadline(time.Now().Add(2*d + c.StartBudget()))
 	}
 	rd := &lastError{r: conn}
 	code, ok := daemon.ReadVerdict(rd, c.Stderr)

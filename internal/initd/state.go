@@ -102,6 +102,10 @@ func (c *service) look() instance {
 			if st.Phase == runstate.Stopping {
 				return instance{kind: kStopped, state: st}
 			}
+			// The daemon that replaces it in an overlapping restart runs.
+			if st.Next > 1 && proc.Same(st.Next, st.NextStart, true) {
+				return instance{kind: kStarting, pid: st.Next, state: st}
+			}
 			return instance{kind: kStale, pid: p.PID, state: st, locked: true}
 		}
 		return instance{kind: kRunning, pid: p.PID, state: st}

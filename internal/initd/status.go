@@ -28,7 +28,7 @@ func (r *runner) status() exitcode.Code {
 		if in.pid > 0 {
 			line = fmt.Sprintf("%s is starting (pid %d)", c.Name, in.pid)
 		}
-		if in.state != nil && in.state.Phase == runstate.Restarting {
+		if in.state != nil && (in.state.Phase == runstate.Restarting || in.state.Next == in.pid) {
 			line = fmt.Sprintf("%s is restarting (pid %d)", c.Name, in.pid)
 		}
 	case kStale:

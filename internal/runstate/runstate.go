@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"unicode/utf8"
 
 	"golang.org/x/sys/unix"
 )
@@ -59,18 +60,19 @@ func (s *State) Encode() []byte {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "supervisor=%d\nsupervisor_start=%d\n", s.Supervisor, s.SupervisorStart)
 	fmt.Fprintf(&b, "daemon=%d\ndaemon_start=%d\nphase=%s\n", s.Daemon, s.DaemonStart, s.Phase)
-	if s.Exit != "" {
-		fmt.Fprintf(&b, "exit=%s\n", s.Exit)
-	}
-	fmt.Fprintf(&b, "reloads=%d\n", s.Reloads)
-	if s.ReloadError != "" {
-		fmt.Fprintf(&b, "reload_error=%s\n", oneLine(s.ReloadError))
-	}
+	// Before anything long: Read looks at the first 4 KiB only.
 	if s.Control != "" {
 		fmt.Fprintf(&b, "control=%s\n", oneLine(s.Control))
 	}
 	if s.Next != 0 {
 		fmt.Fprintf(&b, "next=%d\nnext_start=%d\n", s.Next, s.NextStart)
+	}
+	if s.Exit != "" {
+		fmt.Fprintf(&b, "exit=%s\n", s.Exit)
+	}
+	fmt.Fprintf(&b, "reloads=%d\n", s.Reloads)
+	if s.ReloadError != "" {
+		fmt.Fprintf(&b, "reload_error=%s\n", capped(oneLine(s.ReloadError), 1024))
 	}
 	return b.Bytes()
 }
@@ -177,3 +179,14 @@ func WriteAtomic(path string, data []byte) error {
 
 // oneLine folds s onto one line, as the sidecar's values must be.
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// capped cuts s to at most n bytes, on a rune boundary, marking the cut.
+func capped(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "..."
+}

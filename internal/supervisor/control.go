@@ -94,7 +94,7 @@ func readRequest(conn *net.UnixConn) *restartRequest {
 	var lock *os.File
 	buf, oob := make([]byte, 32<<10), make([]byte, unix.CmsgSpace(4*4))
 	for body.Len() <= maxRequest {
-		n, noob, _, _, err := conn.ReadMsgUnix(buf, oob)
+		n, noob, err := recvmsg(conn, buf, oob)
 		body.Write(buf[:n])
 		for _, f := range receivedFiles(oob[:noob]) {
 			if lock == nil {
@@ -137,22 +137,26 @@ func parseRequest(b []byte) (*restartRequest, error) {
 
 // receivedFiles are the descriptors passed in the control messages oob.
 func receivedFiles(oob []byte) []*os.File {
+	var files []*os.File
+	for _, fd := range receivedFDs(oob) {
+		files = append(files, os.NewFile(uintptr(fd), "passed"))
+	}
+	return files
+}
+
+// receivedFDs are the descriptor numbers passed in oob.
+func receivedFDs(oob []byte) []int {
 	msgs, err := unix.ParseSocketControlMessage(oob)
 	if err != nil {
 		return nil
 	}
-	var files []*os.File
+	var all []int
 	for _, m := range msgs {
-		fds, err := unix.ParseUnixRights(&m)
-		if err != nil {
-			continue
-		}
-		for _, fd := range fds {
-			unix.CloseOnExec(fd)
-			files = append(files, os.NewFile(uintptr(fd), "passed"))
+		if fds, err := unix.ParseUnixRights(&m); err == nil {
+			all = append(all, fds...)
 		}
 	}
-	return files
+	return all
 }
 
 // Close stops taking requests and removes the socket's file.

@@ -44,7 +44,8 @@ func (sv *Supervisor) spawnCommand() (*exec.Cmd, error) {
 	if err != nil {
 		return nil, err
 	}
-	sv.passSockets(cmd) // first: the sockets are descriptors 3, 4, ...
+	started := sv.passSockets(cmd) // first: the sockets are descriptors 3, 4, ...
+	defer started()
 	if sv.notify != nil {
 		cmd.Env = append(cmd.Env, "NOTIFY_SOCKET="+sv.notify.addr)
 		if sv.c.Ready.Kind == ready.Notify {
@@ -178,7 +179,13 @@ func (sv *Supervisor) respawn() bool {
 			sv.cleanup()
 			return false
 		case req != nil:
-			return sv.restart(req)
+			if !sv.restart(req) {
+				return false
+			}
+			if !sv.dead {
+				return true // replaced
+			}
+			continue // not restarted in place: the back-off goes on
 		}
 		err := sv.launch()
 		if err == nil {

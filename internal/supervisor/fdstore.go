@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"sync"
+
+	"golang.org/x/sys/unix"
 )
 
 // The descriptor store (FDSTORE_MAX), as systemd's: the daemon hands the
@@ -27,8 +29,13 @@ type storedFile struct {
 }
 
 // stored acts on a datagram's store messages, and closes the descriptors
-// it carried that are not kept.
-func (sv *Supervisor) stored(msg map[string]string, files []*os.File) {
+// it carried that are not kept. A sender the kernel did not name (other
+// systems) may not store: the socket's file is open to every user.
+func (sv *Supervisor) stored(msg map[string]string, files []*os.File, pid int) {
+	if pid == 0 {
+		closeFiles(files)
+		return
+	}
 	name := msg["FDNAME"]
 	if name == "" {
 		name = "stored"
@@ -40,9 +47,13 @@ func (sv *Supervisor) stored(msg map[string]string, files []*os.File) {
 		closeFiles(files)
 		return
 	}
-	if dropped := sv.store.add(name, files); dropped > 0 {
+	kept, dropped := len(files), sv.store.add(name, files)
+	if kept -= dropped; kept > 0 {
+		fmt.Fprintf(sv.log, "lsbinit: %s: FDSTORE: keeping %d descriptor(s) named %q\n", sv.name, kept, name)
+	}
+	if dropped > 0 {
 		fmt.Fprintf(sv.log, "lsbinit: %s: FDSTORE: %d descriptor(s) named %q refused: the store holds at most FDSTORE_MAX=%d\n",
-			sv.c.Name, dropped, name, sv.store.bound())
+			sv.name, dropped, name, sv.store.bound())
 	}
 }
 
@@ -91,16 +102,36 @@ func (s *fdStore) bound() int {
 	return s.max
 }
 
-// snapshot lists the stored descriptors and their names, in the order
-// they were stored.
-func (s *fdStore) snapshot() ([]*os.File, []string) {
+// snapshot copies the stored descriptors for a daemon about to start, in
+// the order they were stored, with their names (a FDSTOREREMOVE may
+// close the originals meanwhile). Call restore with the copies once the
+// daemon has started.
+func (s *fdStore) snapshot() (files []*os.File, names []string, nonblock []bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	files, names := make([]*os.File, len(s.files)), make([]string, len(s.files))
-	for i, sf := range s.files {
-		files[i], names[i] = sf.f, sf.name
+	for _, sf := range s.files {
+		fd, err := unix.Dup(int(sf.f.Fd()))
+		if err != nil {
+			continue
+		}
+		unix.CloseOnExec(fd)
+		flags, _ := unix.FcntlInt(uintptr(fd), unix.F_GETFL, 0)
+		files, names = append(files, os.NewFile(uintptr(fd), sf.name)), append(names, sf.name)
+		nonblock = append(nonblock, flags&unix.O_NONBLOCK != 0)
 	}
-	return files, names
+	return files, names, nonblock
+}
+
+// restore closes the copies snapshot made, giving back the non-blocking
+// mode that handing a descriptor to a child takes away (os.File.Fd);
+// the mode belongs to the open file, which the daemons share.
+func restore(copies []*os.File, nonblock []bool) {
+	for i, f := range copies {
+		if nonblock[i] {
+			unix.SetNonblock(int(f.Fd()), true)
+		}
+		f.Close()
+	}
 }
 
 // closeAll closes every stored descriptor.

@@ -152,10 +152,12 @@ func (sv *Supervisor) closeSockets() {
 // be the daemon's own PID, which is known only once it runs: a shell
 // started in its place sets it and execs the daemon, which so keeps that
 // PID.
-func (sv *Supervisor) passSockets(cmd *exec.Cmd) {
-	stored, storedNames := sv.store.snapshot()
+// It returns what to call once cmd has started.
+func (sv *Supervisor) passSockets(cmd *exec.Cmd) (started func()) {
+	stored, storedNames, nonblock := sv.store.snapshot()
+	started = func() { restore(stored, nonblock) }
 	if len(sv.sockets)+len(stored) == 0 {
-		return
+		return started
 	}
 	files := append(slices.Clip(sv.sockets), stored...)
 	cmd.ExtraFiles = append(files, cmd.ExtraFiles...)
@@ -166,8 +168,9 @@ func (sv *Supervisor) passSockets(cmd *exec.Cmd) {
 	names = append(names, storedNames...)
 	cmd.Env = append(cmd.Env, "LISTEN_FDS="+strconv.Itoa(len(files)), "LISTEN_FDNAMES="+strings.Join(names, ":"))
 	if sv.c.Path == "" {
-		return // a Go daemon sets LISTEN_PID itself, and keeps its argv[0]
+		return started // a Go daemon sets LISTEN_PID itself, and keeps its argv[0]
 	}
 	cmd.Args = append([]string{"sh", "-c", `LISTEN_PID=$$; export LISTEN_PID; exec "$0" "$@"`, cmd.Path}, cmd.Args[1:]...)
 	cmd.Path = "/bin/sh"
+	return started
 }

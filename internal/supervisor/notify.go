@@ -71,7 +71,7 @@ func (n *notifySocket) serve(sv *Supervisor, accept func(pid int) bool) {
 	buf := make([]byte, 4096)
 	oob := make([]byte, 128+unix.CmsgSpace(4*maxPassed)) // credentials, descriptors
 	for {
-		nb, noob, _, _, err := n.conn.ReadMsgUnix(buf, oob)
+		nb, noob, err := recvmsg(n.conn, buf, oob)
 		if err != nil {
 			return
 		}
@@ -85,7 +85,7 @@ func (n *notifySocket) serve(sv *Supervisor, accept func(pid int) bool) {
 		if msg["READY"] == "1" {
 			n.readyFrom(pid)
 		}
-		sv.stored(msg, files)
+		sv.stored(msg, files, pid)
 	}
 }
 

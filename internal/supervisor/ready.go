@@ -79,6 +79,7 @@ func (sv *Supervisor) waitReady() readyEnd {
 	defer timeout.Stop()
 	var settle, poll <-chan time.Time
 	var notified <-chan struct{}
+	sv.settling = nil // an earlier daemon's watch
 	switch c.Ready.Kind {
 	case ready.Delay:
 		settle = time.After(c.Ready.Delay)

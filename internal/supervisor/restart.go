@@ -4,12 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/signal"
 	"slices"
 	"time"
 
 	"github.com/lsbinit/lsbinit/internal/daemon"
 	"github.com/lsbinit/lsbinit/internal/exitcode"
 	"github.com/lsbinit/lsbinit/internal/proc"
+	"github.com/lsbinit/lsbinit/internal/ready"
 	"github.com/lsbinit/lsbinit/internal/runstate"
 	"github.com/lsbinit/lsbinit/internal/spec"
 	"github.com/lsbinit/lsbinit/logfile"
@@ -55,13 +57,24 @@ func (sv *Supervisor) replace(req *restartRequest) (alive bool, err error) {
 	// What the encoding leaves out is the Go program's, and unchanged.
 	next.Run, next.Reload, next.Check = sv.c.Run, sv.c.Reload, sv.c.Check
 	next.Stdout, next.Stderr = sv.c.Stdout, sv.c.Stderr
+	prevExe := sv.exe
 	if req.exe != "" {
 		sv.exe = req.exe
 	}
 	sv.store.setBound(next.FDStoreMax)
+	signal.Notify(sv.sigs, next.ReloadSignal) // a new RELOAD_SIGNAL is caught too
+	sv.snapshotReadyFile(next)
 	fmt.Fprintf(sv.log, "lsbinit: restarting %s (pid %d, RESTART=%s); its sockets stay open\n", sv.c.Name, sv.state.Daemon, next.Restart)
-	if next.Restart == spec.RestartOverlap && !next.PidFileByDaemon && !sv.dead {
-		return true, sv.overlap(next)
+	sv.reapIfExited()
+	// Overlap needs a readiness the old daemon cannot fake: not tcp:,
+	// where it (or the held socket) answers.
+	if next.Restart == spec.RestartOverlap && !next.PidFileByDaemon && next.Ready.Kind != ready.TCP && !sv.dead {
+		alive, err := sv.overlap(next)
+		if err != nil && alive {
+			sv.exe = prevExe
+			sv.store.setBound(sv.c.FDStoreMax)
+		}
+		return alive, err
 	}
 	return sv.stopStart(next)
 }
@@ -88,6 +101,10 @@ func (sv *Supervisor) stopStart(next *spec.Spec) (alive bool, err error) {
 	if !sv.dead {
 		sv.stopDaemon()
 	}
+	if sv.stopPending { // asked to stop meanwhile: no new daemon
+		sv.cleanup()
+		return false, sv.failed(exitcode.Failed, errors.New("stopped while restarting"))
+	}
 	sv.c = next
 	if err := sv.launch(); err != nil {
 		sv.cleanup()
@@ -102,10 +119,10 @@ func (sv *Supervisor) stopStart(next *spec.Spec) (alive bool, err error) {
 // overlap starts next's daemon beside the current one and, once it is
 // ready, makes it the service's daemon and stops the old one. When the
 // new daemon fails, the old one runs on and the restart fails.
-func (sv *Supervisor) overlap(next *spec.Spec) error {
-	old, prev := sv.current(), sv.c
+func (sv *Supervisor) overlap(next *spec.Spec) (alive bool, err error) {
+	old, prev, oldStart := sv.current(), sv.c, sv.state.DaemonStart
 	sv.c, sv.overlapping = next, true
-	err := sv.launch()
+	err = sv.launch()
 	if err == nil {
 		err = sv.awaitNext()
 	}
@@ -116,18 +133,23 @@ func (sv *Supervisor) overlap(next *spec.Spec) error {
 		sv.state.Next, sv.state.NextStart = 0, 0
 		runstate.Write(sv.c.StateFile(), &sv.state)
 		fmt.Fprintf(sv.log, "lsbinit: restarting %s failed; pid %d serves on\n", sv.c.Name, old.pid)
-		return err
+		return true, err
 	}
-	sv.state.Next, sv.state.NextStart = 0, 0
+	// The pidfile names the new daemon; the old one, until it is gone,
+	// is recorded as the one beside it, so that it is found and stopped
+	// should the supervisor be killed meanwhile.
+	sv.state.Next, sv.state.NextStart = old.pid, oldStart
 	sv.state.Phase = runstate.Ready
-	if err := sv.record(); err != nil { // the pidfile names the new daemon
+	if err := sv.record(); err != nil {
 		sv.retire(old)
 		sv.cleanup()
-		return sv.failed(exitcode.Failed, err)
+		return false, sv.failed(exitcode.Failed, err)
 	}
 	sv.tail.Stop()
 	sv.retire(old)
-	return nil
+	sv.state.Next, sv.state.NextStart = 0, 0
+	runstate.Write(sv.c.StateFile(), &sv.state)
+	return true, nil
 }
 
 // recordNext records a daemon started beside the current one, so that it
@@ -159,6 +181,28 @@ func (sv *Supervisor) replacing() int {
 		return sv.state.Daemon
 	}
 	return 0
+}
+
+// reapIfExited takes the current daemon's exit when it has come: a dead
+// daemon's PID is never signalled (the reaper has freed it).
+func (sv *Supervisor) reapIfExited() {
+	if sv.dead {
+		return
+	}
+	select {
+	case err := <-sv.exited:
+		sv.reaped(err)
+	default:
+	}
+}
+
+// snapshotReadyFile remembers READY=file's file as it is before a new
+// daemon starts, so that only a change counts.
+func (sv *Supervisor) snapshotReadyFile(c *spec.Spec) {
+	sv.readyFileBefore = nil
+	if c.Ready.Kind == ready.File {
+		sv.readyFileBefore, _ = os.Lstat(c.Ready.Path)
+	}
 }
 
 // setPhase records the daemon's phase in the sidecar.

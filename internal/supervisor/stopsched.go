@@ -37,6 +37,7 @@ func (sv *Supervisor) signal(sig unix.Signal) {
 	if sv.state.Phase != runstate.Stopping && sv.state.Phase != runstate.Restarting && !sv.retiring {
 		sv.setPhase(runstate.Stopping)
 	}
+	sv.reapIfExited()
 	switch {
 	case sv.dead:
 	case sig == unix.SIGKILL:
@@ -68,7 +69,7 @@ const leftoverGrace = 2 * time.Second
 // safe to signal. TERM first, KILL after leftoverGrace; they are reaped.
 func (sv *Supervisor) stopLeftovers() {
 	for _, sig := range []unix.Signal{unix.SIGTERM, unix.SIGKILL} {
-		kids := slices.DeleteFunc(children(), func(pid int) bool { return pid == sv.spare })
+		kids := slices.DeleteFunc(children(), sv.spared)
 		if len(kids) == 0 {
 			return
 		}
@@ -79,6 +80,17 @@ func (sv *Supervisor) stopLeftovers() {
 			time.Sleep(10 * time.Millisecond)
 		}
 	}
+}
+
+// spared reports whether pid belongs to the daemon stopLeftovers must
+// leave alone: it, or a process of its session (each daemon starts one),
+// which the supervisor may have adopted.
+func (sv *Supervisor) spared(pid int) bool {
+	if sv.spare == 0 {
+		return false
+	}
+	sid, err := unix.Getsid(pid)
+	return pid == sv.spare || err == nil && sid == sv.spare
 }
 
 // leftovers reports whether any of kids is still our child.

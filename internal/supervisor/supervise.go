@@ -31,6 +31,7 @@ var ErrBusy = errors.New("another instance holds the pidfile")
 // runs the stop schedule.
 type Supervisor struct {
 	c      *spec.Spec
+	name   string // c.Name, for the goroutines (c is replaced by a restart)
 	pf     *pidfile.File
 	log    *logfile.Writer
 	tail   *logfile.Tail // the current daemon's last lines, while it starts
@@ -72,7 +73,7 @@ type Supervisor struct {
 // the job: it catches the signals it acts on, becomes a subreaper where it
 // can, and locks the goroutine to the thread that starts the daemon.
 func New(c *spec.Spec) *Supervisor {
-	sv := &Supervisor{c: c, sigs: make(chan os.Signal, 8), reports: make(chan string, 8)}
+	sv := &Supervisor{c: c, name: c.Name, sigs: make(chan os.Signal, 8), reports: make(chan string, 8)}
 	sv.tail, sv.msgs = newTail(), os.Stderr
 	sv.restarts = make(chan *restartRequest)
 	// Stop signals, the reload signal and the usual daemon signals are

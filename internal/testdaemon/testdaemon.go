@@ -84,6 +84,9 @@ type Options struct {
 
 	// ReadyAfter delays the readiness steps below (and the periodic lines).
 	ReadyAfter time.Duration
+	// ReadyWhen, if set, delays them further until the file exists (a
+	// test decides when a daemon becomes ready).
+	ReadyWhen string
 	// Touch, if set, is created when ready (for READY=file:PATH, and to let
 	// a test see that readiness came before start returned).
 	Touch string
@@ -132,6 +135,7 @@ func (o *Options) Flags(fs *flag.FlagSet) {
 	fs.IntVar(&o.Workers, "workers", 0, "start `N` worker processes that ignore SIGTERM")
 	fs.BoolVar(&o.CloseFDs, "close-fds", false, "close inherited file descriptors above 2 at start")
 	fs.DurationVar(&o.ReadyAfter, "ready-after", 0, "become ready `DUR` after start")
+	fs.StringVar(&o.ReadyWhen, "ready-when", "", "become ready once `PATH` exists")
 	fs.StringVar(&o.Touch, "touch", "", "create `PATH` when ready")
 	fs.StringVar(&o.Listen, "listen", "", "listen on TCP `ADDR` when ready")
 	fs.BoolVar(&o.Notify, "notify", false, "send READY=1 to $NOTIFY_SOCKET when ready")
@@ -194,6 +198,16 @@ func Run(ctx context.Context, o Options) error {
 	if o.ReadyAfter > 0 {
 		select {
 		case <-time.After(o.ReadyAfter):
+		case <-done:
+			return stop(stdout, o)
+		}
+	}
+	for o.ReadyWhen != "" {
+		if _, err := os.Lstat(o.ReadyWhen); err == nil {
+			break
+		}
+		select {
+		case <-time.After(5 * time.Millisecond):
 		case <-done:
 			return stop(stdout, o)
 		}
