@@ -32,7 +32,8 @@ var (
 
 // cmdProbe: probe start NET ADDR N — starts N clients that connect to ADDR
 // one connection after another and read each answer ("... pid P\n").
-// probe stop MIN — stops them; fails when any connection failed or fewer
+// probe stop MIN [PIDFILE] — stops them (once the daemon PIDFILE names
+// has answered one, if given); fails when any connection failed or fewer
 // than MIN succeeded, and prints "answered by N daemons".
 func cmdProbe(ts *testscript.TestScript, neg bool, args []string) {
 	noNeg(ts, neg, "probe")
@@ -51,11 +52,19 @@ func cmdProbe(ts *testscript.TestScript, neg bool, args []string) {
 		}
 		probers[ts] = p
 		ts.Defer(func() { p.halt() })
-	case len(args) == 2 && args[0] == "stop":
+	case (len(args) == 2 || len(args) == 3) && args[0] == "stop":
 		p := probers[ts]
 		min, err := strconv.Atoi(args[1])
 		if p == nil || err != nil {
 			ts.Fatalf("probe stop: no probe runs, or bad MIN %q", args[1])
+		}
+		if len(args) == 3 {
+			pid := strconv.Itoa(pidOf(ts, args[2]))
+			waitUntil(ts, nil, 0, "pid "+pid+" to answer", func() bool {
+				p.mu.Lock()
+				defer p.mu.Unlock()
+				return p.pids[pid] > 0
+			})
 		}
 		delete(probers, ts)
 		p.halt()
@@ -68,7 +77,7 @@ func cmdProbe(ts *testscript.TestScript, neg bool, args []string) {
 		}
 		fmt.Fprintf(ts.Stdout(), "answered by %d daemons\n", len(p.pids))
 	default:
-		ts.Fatalf("usage: probe start NET ADDR N | probe stop MIN")
+		ts.Fatalf("usage: probe start NET ADDR N | probe stop MIN [PIDFILE]")
 	}
 }
 
