@@ -30,6 +30,7 @@ var layers = map[string]int{
 	"internal/schedule":                  0,
 	"internal/dirwatch":                  0,
 	"internal/daemon":                    0,
+	"internal/launchd":                   0,
 	"internal/runstate":                  0,
 	"internal/proc":                      1,
 	"internal/ready":                     1,

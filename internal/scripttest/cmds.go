@@ -359,18 +359,6 @@ func cmdTruncate(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(os.Truncate(ts.MkAbs(args[0]), 0))
 }
 
-func cmdFreeport(ts *testscript.TestScript, neg bool, args []string) {
-	noNeg(ts, neg, "freeport")
-	if len(args) != 1 {
-		ts.Fatalf("usage: freeport VAR")
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	ts.Check(err)
-	port := l.Addr().(*net.TCPAddr).Port
-	ts.Check(l.Close())
-	ts.Setenv(args[0], strconv.Itoa(port))
-}
-
 func cmdNotifylisten(ts *testscript.TestScript, neg bool, args []string) {
 	noNeg(ts, neg, "notifylisten")
 	if len(args) != 2 {

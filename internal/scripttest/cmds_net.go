@@ -41,6 +41,20 @@ func cmdDial(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Stdout().Write(answer)
 }
 
+// cmdFreeport: freeport VAR — sets VAR to a TCP port on 127.0.0.1 that
+// nothing listens on.
+func cmdFreeport(ts *testscript.TestScript, neg bool, args []string) {
+	noNeg(ts, neg, "freeport")
+	if len(args) != 1 {
+		ts.Fatalf("usage: freeport VAR")
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	ts.Check(err)
+	port := l.Addr().(*net.TCPAddr).Port
+	ts.Check(l.Close())
+	ts.Setenv(args[0], strconv.Itoa(port))
+}
+
 // cmdFreeprivport: freeprivport VAR — sets VAR to a TCP port below 1024
 // that nothing listens on (as root only).
 func cmdFreeprivport(ts *testscript.TestScript, neg bool, args []string) {

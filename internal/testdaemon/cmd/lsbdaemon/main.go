@@ -10,6 +10,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/lsbinit/lsbinit/internal/testdaemon"
@@ -27,6 +28,9 @@ func main() {
 	noReload := flag.Bool("no-reload", false, "reload is unsupported (Reload is nil)")
 	ready := flag.String("ready", "", "when start may succeed (`READY` syntax); with notify, lsb.Ready is called after -ready-after")
 	startTimeout := flag.Duration("start-timeout", 0, "how long start waits for readiness")
+	listen := flag.String("sockets", "", "LISTEN `WORDS` (Service.Listen); the daemon serves the first name with lsb.Listener")
+	overlap := flag.Bool("overlap", false, "restart with RestartOverlap")
+	storeMax := flag.Int("fdstore-max", 0, "Service.FDStoreMax; with it the daemon stores a file with lsb.Store")
 	flag.Parse()
 
 	svc := lsb.Service{
@@ -60,6 +64,23 @@ func main() {
 	}
 	if !*noReload {
 		svc.Reload = o.Hup
+	}
+	if *listen != "" || *storeMax > 0 {
+		svc.Listen, svc.FDStoreMax = strings.Fields(*listen), *storeMax
+		if *overlap {
+			svc.Restart = lsb.RestartOverlap
+		}
+		run := svc.Run
+		svc.Run = func(ctx context.Context) error {
+			if *storeMax > 0 {
+				storeState(os.Stdout)
+			}
+			if len(svc.Listen) > 0 {
+				name, _, _ := strings.Cut(svc.Listen[0], "=")
+				defer serveListener(ctx, name, os.Stdout)()
+			}
+			return run(ctx)
+		}
 	}
 	os.Exit(int(lsb.Invoke(svc, flag.Args())))
 }
