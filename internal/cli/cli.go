@@ -100,8 +100,12 @@ func Parse(argv []string, getenv func(string) string) (Invocation, error) {
 	return inv, nil
 }
 
+// version is the binary's version, as Main was given it.
+var version string
+
 // Main runs the lsbinit command line and returns its exit code.
-func Main(argv []string, version string, getenv func(string) string, stdout, stderr io.Writer) exitcode.Code {
+func Main(argv []string, v string, getenv func(string) string, stdout, stderr io.Writer) exitcode.Code {
+	version = v
 	if len(argv) > 1 && isSelf(ServiceName(argv[0])) {
 		if cmd := subcommand(argv[1]); cmd != nil {
 			return cmd(argv[2:], getenv, stdout, stderr)

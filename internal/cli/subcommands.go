@@ -21,7 +21,11 @@ var subcommands = map[string]Subcommand{
 	"uninstall": install.UninstallMain,
 	"unit":      unit.Main,
 	"selftest":  selftest.Main,
+	"list":      listMain,
+	"logs":      nil, // logsMain, set in init: it runs Main again
 }
+
+func init() { subcommands["logs"] = logsMain }
 
 // subcommand returns the command that `lsbinit NAME ...` runs when NAME is
 // one of the binary's own commands, or nil. These names can therefore not

@@ -21,6 +21,7 @@ type runner struct {
 	p       *printer
 	checked bool             // the configuration check has passed
 	lock    *actionlock.Lock // the action lock, when held
+	inv     invocation       // the action's options
 }
 
 func (r *runner) do(action string) exitcode.Code {
@@ -40,6 +41,8 @@ func (r *runner) do(action string) exitcode.Code {
 	switch action {
 	case "status":
 		return r.status()
+	case "logs":
+		return r.logs(r.inv.lines, r.inv.follow)
 	case "start":
 		o, err := r.start()
 		return r.report("Starting", c.Desc, o, err)

@@ -14,7 +14,8 @@ import (
 // usage, help and version are answered all the same, and every other
 // action fails with it.
 func Invoke(c *spec.Spec, resolveErr error, args []string) exitcode.Code {
-	quiet, action, err := parseArgs(args)
+	inv, err := parseArgs(args)
+	action := inv.action
 	name := c.Name
 	if name == "" {
 		name = "lsbinit"
@@ -31,8 +32,8 @@ func Invoke(c *spec.Spec, resolveErr error, args []string) exitcode.Code {
 		fmt.Fprintln(stdout, versionLine(c))
 		return exitcode.OK
 	}
-	if shouldRedirect(gatherRedirectFacts(c.Name, action)) {
-		if !quiet {
+	if !inv.verbose && !inv.json && shouldRedirect(gatherRedirectFacts(c.Name, action)) {
+		if !inv.quiet {
 			fmt.Fprintf(stdout, "Redirecting to systemctl %s %s.service\n", action, c.Name)
 		}
 		err := redirect(c.Name, action)
@@ -46,7 +47,7 @@ func Invoke(c *spec.Spec, resolveErr error, args []string) exitcode.Code {
 		}
 		return forManager(action, exitcode.Of(resolveErr))
 	}
-	r := &runner{c: &service{c}, p: newPrinter(c.Stdout, c.Stderr, quiet)}
+	r := &runner{c: &service{c}, p: newPrinter(c.Stdout, c.Stderr, inv.quiet), inv: inv}
 	return forManager(action, r.do(action))
 }
 

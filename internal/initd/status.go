@@ -11,9 +11,22 @@ import (
 // service module reads the line before the code, so the running line never
 // contains words like "stop" or "dead".
 func (r *runner) status() exitcode.Code {
-	c := r.c
-	in := c.probe()
-	line, code := "", exitcode.StatusNotRunning
+	switch {
+	case r.inv.json:
+		return r.statusJSON()
+	case r.inv.verbose:
+		return r.statusVerbose()
+	}
+	line, code := r.c.statusLine(r.c.probe())
+	if !r.p.quiet {
+		fmt.Fprintln(r.c.Stdout, line)
+	}
+	return code
+}
+
+// statusLine is status's line for what probe found, and its code.
+func (c *service) statusLine(in instance) (line string, code exitcode.Code) {
+	code = exitcode.StatusNotRunning
 	switch in.kind {
 	case kRunning:
 		line, code = fmt.Sprintf("%s is running (pid %d)", c.Name, in.pid), exitcode.StatusRunning
@@ -28,7 +41,7 @@ func (r *runner) status() exitcode.Code {
 		if in.pid > 0 {
 			line = fmt.Sprintf("%s is starting (pid %d)", c.Name, in.pid)
 		}
-		if in.state != nil && (in.state.Phase == runstate.Restarting || in.state.Next == in.pid) {
+		if in.state != nil && (in.state.Phase == runstate.Restarting || in.pid > 0 && in.state.Next == in.pid) {
 			line = fmt.Sprintf("%s is restarting (pid %d)", c.Name, in.pid)
 		}
 	case kStale:
@@ -47,8 +60,5 @@ func (r *runner) status() exitcode.Code {
 	default:
 		line, code = fmt.Sprintf("%s status is unknown: %v", c.Name, in.err), exitcode.StatusUnknown
 	}
-	if !r.p.quiet {
-		fmt.Fprintln(c.Stdout, line)
-	}
-	return code
+	return line, code
 }

@@ -9,14 +9,14 @@ import "slices"
 // Actions are the actions an init script accepts; condrestart is
 // try-restart.
 var Actions = []string{"start", "stop", "restart", "try-restart", "condrestart",
-	"reload", "force-reload", "status", "run", "check", "header", "version", "help"}
+	"reload", "force-reload", "status", "run", "check", "header", "logs", "version", "help"}
 
 // IsAction reports whether word is one of Actions.
 func IsAction(word string) bool { return slices.Contains(Actions, word) }
 
 // Subcommands are the binary's own commands: `lsbinit NAME ...` runs
 // them, so it cannot name a service called so.
-var Subcommands = []string{"install", "uninstall", "unit", "selftest"}
+var Subcommands = []string{"install", "uninstall", "unit", "selftest", "list", "logs"}
 
 // IsSubcommand reports whether name is one of Subcommands.
 func IsSubcommand(name string) bool { return slices.Contains(Subcommands, name) }

@@ -79,3 +79,12 @@ func WaitChannel(pid int) string { return "" }
 
 // Asleep cannot be told here.
 func Asleep(pid int) bool { return false }
+
+// Usage cannot be read without /proc.
+func Usage(pid int) (rss, private int64, cpu time.Duration, ok bool) { return 0, 0, 0, false }
+
+// Owner cannot be read without /proc.
+func Owner(pid int) (uid int, ok bool) { return 0, false }
+
+// Snapshot cannot see other processes without /proc.
+func Snapshot() Table { return Table{} }

@@ -44,6 +44,16 @@ type State struct {
 	// one during an overlapping restart, until it takes over.
 	Next      int
 	NextStart uint64
+
+	// What status -v tells: when the daemon started (Unix milliseconds),
+	// how often RESPAWN has started it again, how the last one ended by
+	// itself and when, and when the next respawn is due (while
+	// respawning).
+	Started    int64
+	Respawns   int
+	LastExit   string
+	LastExitAt int64
+	RetryAt    int64
 }
 
 // The phases a supervisor records, in the order a daemon goes through them.
@@ -66,6 +76,13 @@ func (s *State) Encode() []byte {
 	}
 	if s.Next != 0 {
 		fmt.Fprintf(&b, "next=%d\nnext_start=%d\n", s.Next, s.NextStart)
+	}
+	fmt.Fprintf(&b, "started=%d\nrespawns=%d\n", s.Started, s.Respawns)
+	if s.LastExit != "" {
+		fmt.Fprintf(&b, "last_exit=%s\nlast_exit_at=%d\n", oneLine(s.LastExit), s.LastExitAt)
+	}
+	if s.RetryAt != 0 {
+		fmt.Fprintf(&b, "retry_at=%d\n", s.RetryAt)
 	}
 	if s.Exit != "" {
 		fmt.Fprintf(&b, "exit=%s\n", s.Exit)
@@ -118,6 +135,8 @@ func Read(path string) (*State, error) {
 			s.Next, _ = strconv.Atoi(v)
 		case "next_start":
 			s.NextStart, _ = strconv.ParseUint(v, 10, 64)
+		default:
+			s.readReport(k, v)
 		}
 	}
 	if s.Supervisor < 2 {
@@ -189,4 +208,20 @@ func capped(s string, n int) string {
 		n--
 	}
 	return s[:n] + "..."
+}
+
+// readReport reads the fields status -v tells.
+func (s *State) readReport(k, v string) {
+	switch k {
+	case "started":
+		s.Started, _ = strconv.ParseInt(v, 10, 64)
+	case "respawns":
+		s.Respawns, _ = strconv.Atoi(v)
+	case "last_exit":
+		s.LastExit = v
+	case "last_exit_at":
+		s.LastExitAt, _ = strconv.ParseInt(v, 10, 64)
+	case "retry_at":
+		s.RetryAt, _ = strconv.ParseInt(v, 10, 64)
+	}
 }

@@ -114,6 +114,7 @@ func (sv *Supervisor) record() error {
 	pid := sv.pid
 	sv.state.Daemon = pid
 	sv.state.DaemonStart, _ = proc.StartTime(pid)
+	sv.state.Started = sv.since.UnixMilli()
 	// The sidecar first: it alone proves a daemon whose supervisor is
 	// killed before the pidfile is written (fsynced, it takes longer).
 	if err := runstate.Write(sv.c.StateFile(), &sv.state); err != nil {
@@ -169,6 +170,8 @@ func (sv *Supervisor) respawn() bool {
 		sv.delay = min(max(2*sv.delay, respawnMin), respawnMax)
 		how := proc.DescribeExit(sv.status)
 		sv.state.Phase, sv.state.Exit = runstate.Respawning, how
+		sv.lastExit(how)
+		sv.state.RetryAt = time.Now().Add(sv.delay).UnixMilli()
 		runstate.Write(sv.c.StateFile(), &sv.state)
 		sv.stopLeftovers()
 		sv.drain(100 * time.Millisecond)
@@ -187,9 +190,10 @@ func (sv *Supervisor) respawn() bool {
 			}
 			continue // not restarted in place: the back-off goes on
 		}
+		sv.state.Respawns++
 		err := sv.launch()
 		if err == nil {
-			sv.state.Phase, sv.state.Exit = runstate.Ready, ""
+			sv.state.Phase, sv.state.Exit, sv.state.RetryAt = runstate.Ready, "", 0
 			runstate.Write(sv.c.StateFile(), &sv.state)
 			return true
 		}

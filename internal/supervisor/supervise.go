@@ -218,6 +218,7 @@ func (sv *Supervisor) Loop() int {
 func (sv *Supervisor) crashed() int {
 	how := proc.DescribeExit(sv.status)
 	sv.state.Phase, sv.state.Exit = runstate.Exited, how
+	sv.lastExit(how)
 	runstate.Write(sv.c.StateFile(), &sv.state)
 	sv.stopLeftovers()
 	sv.drain(200 * time.Millisecond)
@@ -292,6 +293,11 @@ func (sv *Supervisor) cleanup() {
 	}
 	sv.pf.Remove()
 	sv.pf = nil
+}
+
+// lastExit records how the daemon ended by itself, and when.
+func (sv *Supervisor) lastExit(how string) {
+	sv.state.LastExit, sv.state.LastExitAt = how, time.Now().UnixMilli()
 }
 
 // closeChannels closes the notify and control sockets and the store.

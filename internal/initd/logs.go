@@ -1,0 +1,126 @@
+package initd
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/lsbinit/lsbinit/internal/exitcode"
+)
+
+// tailChunk is how much of a log's end is read at a time for its last lines.
+const tailChunk = 64 << 10
+
+// lastLines returns the last n lines of the file at path (none when it
+// cannot be read), reading back from its end at most 1 MiB.
+func lastLines(path string, n int) []string {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	lines, _ := lastLinesOf(f, n)
+	return lines
+}
+
+// lastLinesOf returns the last n lines of f, and the offset they end at
+// (where a reader that goes on is to go on from).
+func lastLinesOf(f *os.File, n int) ([]string, int64) {
+	end, err := f.Seek(0, io.SeekEnd)
+	if err != nil {
+		return nil, 0
+	}
+	var buf []byte
+	for pos := end; pos > 0 && bytes.Count(buf, []byte("\n")) <= n && end-pos < 1<<20; {
+		step := min(int64(tailChunk), pos)
+		pos -= step
+		chunk := make([]byte, step)
+		if _, err := f.ReadAt(chunk, pos); err != nil && err != io.EOF {
+			return nil, end
+		}
+		buf = append(chunk, buf...)
+	}
+	lines := bytes.Split(bytes.TrimSuffix(buf, []byte("\n")), []byte("\n"))
+	if len(lines) == 1 && len(lines[0]) == 0 {
+		return nil, end
+	}
+	lines = lines[max(0, len(lines)-n):]
+	out := make([]string, len(lines))
+	for i, l := range lines {
+		out[i] = string(l)
+	}
+	return out, end
+}
+
+// logs prints the log's last n lines and, with follow, what is written
+// to it from then on, across rotations: a file renamed away (logrotate's
+// create mode) is read to its end and the new one opened; a file
+// truncated in place (copytruncate) is read again from its start.
+func (r *runner) logs(n int, follow bool) exitcode.Code {
+	c := r.c
+	if c.LogFile == "none" {
+		fmt.Fprintf(c.Stderr, "%s: LOGFILE is none: the daemon's output is discarded\n", c.Name)
+		return exitcode.NotConfigured
+	}
+	f, err := os.Open(c.LogFile)
+	if err != nil && !(follow && os.IsNotExist(err)) {
+		fmt.Fprintf(c.Stderr, "%s: %v\n", c.Name, err)
+		return exitcode.Privilege(err, exitcode.Failed)
+	}
+	if f == nil { // -f on a log not written yet
+		return r.follow(nil)
+	}
+	lines, end := lastLinesOf(f, n)
+	for _, l := range lines {
+		fmt.Fprintln(c.Stdout, l)
+	}
+	if !follow {
+		f.Close()
+		return exitcode.OK
+	}
+	f.Seek(end, io.SeekStart) // on from where the lines shown end
+	return r.follow(f)
+}
+
+// follow copies what is written to the log to stdout until writing
+// fails (the reader went away) or the process is interrupted.
+func (r *runner) follow(f *os.File) exitcode.Code {
+	c := r.c
+	for {
+		if f != nil {
+			if _, err := io.Copy(c.Stdout, f); err != nil {
+				return exitcode.OK
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+		f = reopenRotated(c.LogFile, f, c.Stdout)
+	}
+}
+
+// reopenRotated returns the file to read next: f itself, rewound when it
+// was truncated; or, when path names another file now, path opened
+// (after the rest of f has been copied to w).
+func reopenRotated(path string, f *os.File, w io.Writer) *os.File {
+	now, err := os.Stat(path)
+	if f == nil {
+		if err != nil {
+			return nil
+		}
+		g, _ := os.Open(path)
+		return g
+	}
+	if info, ferr := f.Stat(); ferr == nil {
+		if err == nil && !os.SameFile(info, now) {
+			io.Copy(w, f) // the rotated file's last lines
+			f.Close()
+			g, _ := os.Open(path)
+			return g
+		}
+		if pos, _ := f.Seek(0, io.SeekCurrent); info.Size() < pos {
+			f.Seek(0, io.SeekStart) // truncated
+		}
+	}
+	return f
+}
