@@ -24,6 +24,7 @@ demo: build
 	DEMO_RUN=$(RUNDIR) bin/lsbinit -c examples/configs/ticker.conf status
 	@echo
 	@echo "Try: curl http://127.0.0.1:8642/   tail -f run/ticker.log   cat run/hello.pid"
+	@echo "     HELLO_RUNDIR=$(RUNDIR) bin/hello status -v; echo \$$?"
 	@echo "Stop both with: make demo-stop"
 
 demo-stop:
@@ -36,7 +37,8 @@ demo-stop:
 # libslack daemon on this machine, release builds: a fleet of BENCH_N
 # services (bench/fleet.sh), READY=exec against real and dying daemons
 # (bench/ready.sh), stop latency (bench/compare.sh), log throughput
-# (bench/logs.sh) and requests through restarts (bench/restart.sh). See
+# (bench/logs.sh), requests through restarts (bench/restart.sh) and
+# `lsbinit list` over 200 running services (bench/list.sh). See
 # README, "Performance".
 BENCH_N ?= 200
 BENCH_ROUNDS ?= 3
@@ -48,6 +50,7 @@ bench:
 	bash bench/compare.sh 30
 	bash bench/logs.sh 512 3
 	bash bench/restart.sh 50
+	bash bench/list.sh 200 5
 
 # The whole suite: vet, unit and process-level tests with the race
 # detector, a short run of every fuzz target, and the other platforms' builds.

@@ -3,6 +3,7 @@
 package logfile
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -24,3 +25,32 @@ func checkRoot(path string, info fs.FileInfo) error {
 	}
 	return nil
 }
+
+// Check finds, without creating anything, what opening the log at path
+// as root would refuse: a symbolic link, a file with other names, a
+// directory anyone may write without the sticky bit.
+func Check(path string) error {
+	if os.Geteuid() != 0 {
+		return nil
+	}
+	info, err := os.Lstat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		info = nil
+	case err != nil:
+		return err
+	case info.Mode()&fs.ModeSymlink != 0:
+		return &os.PathError{Op: "open", Path: path, Err: fmt.Errorf("%w: it is a symbolic link", ErrInsecure)}
+	}
+	if info == nil {
+		return checkRoot(path, dirOnly{})
+	}
+	return checkRoot(path, info)
+}
+
+// dirOnly stands for a log file not created yet: only its directory is
+// checked.
+type dirOnly struct{ fs.FileInfo }
+
+func (dirOnly) Mode() fs.FileMode { return fs.ModeIrregular }
+func (dirOnly) Sys() any          { return nil }

@@ -195,6 +195,9 @@ func load(inv Invocation, action string, getenv func(string) string, stdout, std
 				return nil, code, true
 			}
 		}
+		if action == "check" && cfg != nil {
+			warn(inv.Name, cfg.Warnings, stderr) // besides the errors
+		}
 		if !usableDespite(action, cfg, err) {
 			if action == "status" {
 				fmt.Fprintf(stdout, "%s status is unknown: its config is not usable\n", inv.Name)
@@ -202,14 +205,19 @@ func load(inv Invocation, action string, getenv func(string) string, stdout, std
 			return nil, configErrorCode(action, err), true
 		}
 	}
-	if action == "check" {
-		for _, w := range cfg.Warnings {
-			fmt.Fprintf(stderr, "%s: warning: %s\n", inv.Name, w)
-		}
+	if action == "check" && err == nil {
+		warn(inv.Name, cfg.Warnings, stderr)
 	}
 	c = cfg.Spec()
 	c.Stdout, c.Stderr, c.Source = stdout, stderr, source
 	return c, 0, false
+}
+
+// warn prints check's warnings.
+func warn(name string, warnings []string, stderr io.Writer) {
+	for _, w := range warnings {
+		fmt.Fprintf(stderr, "%s: warning: %s\n", name, w)
+	}
 }
 
 // configErrorCode is LSB's answer to an unusable config: status cannot

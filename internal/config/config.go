@@ -1,8 +1,11 @@
 package config
 
 import (
+	"cmp"
 	"errors"
+	"math"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -123,13 +126,36 @@ func build(opts Options, name string, srcs []source) (*Config, error) {
 		v.parseFile(src.path, src.data)
 	}
 	if len(v.errs) > 0 {
-		return nil, errors.Join(append(v.errs, validate(&Config{Name: name, Files: files}, v, opts)...)...)
+		errs := append(v.errs, validate(&Config{Name: name, Files: files}, v, opts)...)
+		return nil, errors.Join(inLineOrder(errs, files)...)
 	}
 	cfg := &Config{Name: name, Files: files}
 	if errs := validate(cfg, v, opts); len(errs) > 0 {
-		return cfg, errors.Join(errs...)
+		return cfg, errors.Join(inLineOrder(errs, files)...)
 	}
 	return cfg, nil
+}
+
+// inLineOrder sorts problems as the files were read and, within a file,
+// by line; a problem of no line (DAEMON is not set) after its file's.
+func inLineOrder(errs []error, files []string) []error {
+	key := func(err error) (int, int) {
+		var e *Error
+		if !errors.As(err, &e) {
+			return len(files), 0
+		}
+		line := e.Line
+		if line == 0 {
+			line = math.MaxInt
+		}
+		return max(slices.Index(files, e.File), 0), line
+	}
+	slices.SortStableFunc(errs, func(a, b error) int {
+		fa, la := key(a)
+		fb, lb := key(b)
+		return cmp.Or(cmp.Compare(fa, fb), cmp.Compare(la, lb))
+	})
+	return errs
 }
 
 // Touches reports whether err, as returned by Load, concerns any of keys.

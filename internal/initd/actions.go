@@ -308,6 +308,9 @@ func (r *runner) run() exitcode.Code {
 func (r *runner) check() exitcode.Code {
 	err := r.c.preflight()
 	if err == nil {
+		err = r.c.checkFiles()
+	}
+	if err == nil {
 		err = r.checkConfig()
 	}
 	if err != nil {
@@ -321,12 +324,14 @@ func (r *runner) check() exitcode.Code {
 }
 
 // report prints the result of an action in Debian's style and returns its
-// exit code: a success with its outcome, if any, or the failure.
+// exit code: a success with its outcome, if any, or the failure, its line
+// first and then why (so that output and errors captured together read in
+// order).
 func (r *runner) report(verb, what string, o outcome, err error) exitcode.Code {
 	switch {
 	case err != nil:
-		r.p.errorLine(err)
 		r.p.done(fmt.Sprintf("%s %s: %s", verb, what, r.c.Name), false)
+		r.p.errorLine(err)
 		return exitcode.Of(err)
 	case o != "":
 		r.p.done(fmt.Sprintf("%s %s: %s (%s)", verb, what, r.c.Name, o), true)

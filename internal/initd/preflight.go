@@ -3,9 +3,12 @@ package initd
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"github.com/lsbinit/lsbinit/internal/exitcode"
 	"github.com/lsbinit/lsbinit/internal/paths"
+	"github.com/lsbinit/lsbinit/logfile"
+	"github.com/lsbinit/lsbinit/pidfile"
 )
 
 // preflight checks, before anything is created, what start needs: the
@@ -37,6 +40,31 @@ func (c *service) checkInstalled() error {
 	}
 	if info.IsDir() || info.Mode().Perm()&0o111 == 0 {
 		return exitcode.Fail(exitcode.NotInstalled, "%s: DAEMON %s is not an executable file", c.Name, c.Path)
+	}
+	return nil
+}
+
+// checkFiles finds what start would refuse about the files it creates or
+// opens as root (exit 4 then): a pidfile directory others may write (a
+// sticky /tmp included), a log that is a symbolic link or has other
+// names, or whose directory anyone may write. check reports them.
+func (c *service) checkFiles() error {
+	if os.Geteuid() != 0 {
+		return nil
+	}
+	for _, p := range []string{c.PidFile, c.LockPath()} {
+		dir := filepath.Dir(p)
+		if _, err := os.Stat(dir); err != nil {
+			continue // created, root's, by start
+		}
+		if err := pidfile.CheckDir(dir); err != nil {
+			return exitcode.Fail(exitcode.NoPrivilege, "%s: PIDFILE %s: %v; start would refuse it", c.Name, p, err)
+		}
+	}
+	if c.LogFile != "none" {
+		if err := logfile.Check(c.LogFile); err != nil {
+			return exitcode.Fail(exitcode.NoPrivilege, "%s: LOGFILE %v; start would refuse it", c.Name, err)
+		}
 	}
 	return nil
 }
