@@ -134,23 +134,41 @@ func mainName(rep Report) string {
 	return prog[strings.LastIndex(prog, "/")+1:]
 }
 
-// writeTree draws the process tree, as systemctl status draws a cgroup.
+// writeTree draws the process tree (the daemon first, each process after
+// its parent, depth first), as systemctl status draws a cgroup.
 func writeTree(w io.Writer, ps []Process) {
 	if len(ps) == 0 {
 		return
 	}
-	depth := map[int]int{ps[0].PID: 0}
 	fmt.Fprintf(w, "%12s:\n", "Processes")
+	last := map[int]bool{} // a process is its parent's last child
+	seen := map[int]bool{}
+	for i := len(ps) - 1; i >= 0; i-- {
+		if !seen[ps[i].PPID] || i == 0 {
+			last[ps[i].PID] = true
+		}
+		seen[ps[i].PPID] = true
+	}
+	parent := map[int]int{}
+	for _, p := range ps {
+		parent[p.PID] = p.PPID
+	}
 	for i, p := range ps {
-		d := 0
-		if i > 0 {
-			d = depth[p.PPID] + 1
+		branch := "├─"
+		if last[p.PID] {
+			branch = "└─"
 		}
-		depth[p.PID] = d
-		branch := "└─"
-		if i+1 < len(ps) {
-			branch = "├─"
+		indent := ""
+		for a := p.PPID; i > 0 && a != ps[0].PPID; a = parent[a] {
+			if last[a] {
+				indent = "  " + indent
+			} else {
+				indent = "│ " + indent
+			}
+			if a == ps[0].PID {
+				break
+			}
 		}
-		fmt.Fprintf(w, "%14s%s%s%d %s\n", "", strings.Repeat("  ", d), branch, p.PID, p.Command)
+		fmt.Fprintf(w, "%14s%s%s%d %s\n", "", indent, branch, p.PID, p.Command)
 	}
 }

@@ -94,6 +94,22 @@ func (o *options) header() (string, error) {
 // "pidfile:" outside the LSB block (the header has it after the block)
 // and adds ExecReload= only when a line that is not a comment contains
 // "usage" and "|reload|"; hence the usage= assignment.
+//
+// Before it executes lsbinit, the wrapper sources the distribution's init
+// functions, Debian's /lib/lsb/init-functions or else Red Hat's
+// /etc/init.d/functions, as their own init scripts do: when systemd runs,
+// their hook (Debian's /lib/lsb/init-functions.d/40-systemd) turns
+// `/etc/init.d/NAME ACTION` into `systemctl ACTION NAME.service` and
+// exits with systemctl's code, unless systemd is the caller (PPID 1) or
+// SYSTEMCTL_SKIP_REDIRECT is set. Both read $0 and $1, which sourcing
+// leaves alone, as it leaves "$@"; Debian's exports nothing, Red Hat's
+// sets umask 022 and exports its PATH, as for any of its scripts. Where
+// they do not hand off, lsbinit, executed in the same process (its parent
+// is the script's), decides again by the same rules. lsbinit also honours
+// _SYSTEMCTL_SKIP_REDIRECT, the older Debian name, which the hooks of today
+// do not: the wrapper gives it to them as SYSTEMCTL_SKIP_REDIRECT (a shell
+// variable, not exported: lsbinit sees the original). lintian's
+// init.d-script-does-not-source-init-functions wants the sourcing line.
 func wrapper(name, exe, header string, reload bool) string {
 	acts := "start|stop|restart|try-restart|reload|force-reload|status"
 	if !reload {
@@ -105,9 +121,18 @@ func wrapper(name, exe, header string, reload bool) string {
 	b.WriteString(header)
 	fmt.Fprintf(&b, "# The service is run by lsbinit; its config is /etc/lsbinit/%s.conf.\n", name)
 	fmt.Fprintf(&b, "usage='Usage: /etc/init.d/%s {%s}'\n", name, acts)
+	b.WriteString(sourceInitFunctions)
 	fmt.Fprintf(&b, "exec %s %s \"$@\"\n", shellQuote(exe), shellQuote(name))
 	return b.String()
 }
+
+// sourceInitFunctions is the part of the wrapper that hands an action to
+// systemctl the way the distribution's own init scripts do.
+const sourceInitFunctions = `# Under systemd, the init functions hand the action to systemctl.
+[ -z "${_SYSTEMCTL_SKIP_REDIRECT:-}" ] || SYSTEMCTL_SKIP_REDIRECT=1
+if [ -r /lib/lsb/init-functions ]; then . /lib/lsb/init-functions
+elif [ -r /etc/init.d/functions ]; then . /etc/init.d/functions; fi
+`
 
 func shellQuote(s string) string {
 	if regexp.MustCompile(`^[A-Za-z0-9_./@+-]+$`).MatchString(s) {
