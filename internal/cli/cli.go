@@ -32,7 +32,8 @@ var usage = `Usage: lsbinit [-q] NAME ACTION
        NAME [-q] ACTION          (lsbinit symlinked as /etc/init.d/NAME)
        lsbinit COMMAND ...
 Actions: start stop restart try-restart condrestart reload force-reload status
-         run check header version help
+         run check header logs version help
+         status [-v|--json]; logs [-n N] [-f]
 Commands: ` + strings.Join(names.Subcommands, " ") + `
 `
 

@@ -112,7 +112,7 @@ func TestAllProblemsListed(t *testing.T) {
 	for _, e := range errs {
 		got = append(got, e.Key)
 	}
-	want := "A,,DAEMON,UMASK,NICE,READY"
+	want := "DAEMON,NICE,A,,READY,UMASK" // in line order
 	if strings.Join(got, ",") != want {
 		t.Errorf("keys of errors = %q, want %q\n%v", strings.Join(got, ","), want, err)
 	}

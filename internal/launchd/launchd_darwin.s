@@ -1,4 +1,5 @@
-// Trampolines into libSystem, as golang.org/x/sys/unix makes them.
+// Trampolines into libSystem, as golang.org/x/sys/unix makes them (the
+// same text for amd64 and arm64, the two darwin architectures).
 
 #include "textflag.h"
 
