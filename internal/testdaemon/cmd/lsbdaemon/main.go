@@ -66,21 +66,7 @@ func main() {
 		svc.Reload = o.Hup
 	}
 	if *listen != "" || *storeMax > 0 {
-		svc.Listen, svc.FDStoreMax = strings.Fields(*listen), *storeMax
-		if *overlap {
-			svc.Restart = lsb.RestartOverlap
-		}
-		run := svc.Run
-		svc.Run = func(ctx context.Context) error {
-			if *storeMax > 0 {
-				storeState(os.Stdout)
-			}
-			if len(svc.Listen) > 0 {
-				name, _, _ := strings.Cut(svc.Listen[0], "=")
-				defer serveListener(ctx, name, os.Stdout)()
-			}
-			return run(ctx)
-		}
+		withSockets(&svc, strings.Fields(*listen), *overlap, *storeMax)
 	}
 	os.Exit(int(lsb.Invoke(svc, flag.Args())))
 }

@@ -5,10 +5,32 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"sync"
 
 	"github.com/lsbinit/lsbinit/lsb"
 )
+
+// withSockets gives svc the sockets listen names (Service.Listen) and a
+// descriptor store of storeMax; its daemon serves the first socket and
+// stores a file.
+func withSockets(svc *lsb.Service, listen []string, overlap bool, storeMax int) {
+	svc.Listen, svc.FDStoreMax = listen, storeMax
+	if overlap {
+		svc.Restart = lsb.RestartOverlap
+	}
+	run := svc.Run
+	svc.Run = func(ctx context.Context) error {
+		if storeMax > 0 {
+			storeState(os.Stdout)
+		}
+		if len(listen) > 0 {
+			name, _, _ := strings.Cut(listen[0], "=")
+			defer serveListener(ctx, name, os.Stdout)()
+		}
+		return run(ctx)
+	}
+}
 
 // serveListener answers every connection to the listener handed down
 // under name (lsb.Listener) with "NAME lib pid P", until ctx ends; then
