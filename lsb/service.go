@@ -189,7 +189,7 @@ func (s Service) resolve() (*spec.Spec, error) {
 // fields names the keys of spec's checks as Service's fields.
 var fields = map[string]string{"DAEMON": "Path", "PIDFILE": "PidFile", "LOGFILE": "LogFile",
 	"LOCKFILE": "LockFile", "CHDIR": "Dir", "NICE": "Nice", "UMASK": "Umask",
-	"RESTART": "Restart", "FDSTORE_MAX": "FDStoreMax"}
+	"RESTART": "Restart", "FDSTORE_MAX": "FDStoreMax", "READY": "Ready"}
 
 // check finds what the typed settings cannot rule out.
 func (s Service) check() error {

@@ -32,6 +32,9 @@ func TestBadSettingsNameTheField(t *testing.T) {
 		{"bad socket", func(s *lsb.Service) { s.Listen = []string{"tcp:localhost"} }, `svc: Listen: "tcp:localhost": want tcp:HOST:PORT`},
 		{"unknown restart mode", func(s *lsb.Service) { s.Restart = lsb.RestartMode(4) }, "svc: Restart: 4 is not RestartStopStart or RestartOverlap"},
 		{"negative store", func(s *lsb.Service) { s.FDStoreMax = -1 }, "svc: FDStoreMax -1 is out of range 0..4096"},
+		{"ready on a held socket", func(s *lsb.Service) {
+			s.Listen, s.Ready = []string{"tcp:127.0.0.1:8080"}, lsb.WhenListening("127.0.0.1:8080")
+		}, "svc: Ready tcp:127.0.0.1:8080 is the LISTEN socket svc=tcp:127.0.0.1:8080"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

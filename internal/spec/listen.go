@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/lsbinit/lsbinit/internal/ready"
 )
 
 // Socket is one LISTEN entry: a socket the supervisor creates before the
@@ -107,4 +109,32 @@ func validFDName(name string) bool {
 		}
 	}
 	return true
+}
+
+// heldReadyAddr finds the LISTEN socket that READY=tcp: would dial, if
+// any: the same port, and the same host or either one any address.
+func (s *Spec) heldReadyAddr() (Socket, bool) {
+	if s.Ready.Kind != ready.TCP {
+		return Socket{}, false
+	}
+	rh, rp, err := net.SplitHostPort(s.Ready.Addr)
+	if err != nil {
+		return Socket{}, false
+	}
+	for _, sock := range s.Listen {
+		if sock.Net != "tcp" && sock.Net != "tcp6" {
+			continue
+		}
+		h, p, err := net.SplitHostPort(sock.Addr)
+		if err == nil && p == rp && (h == rh || anyHost(h) || anyHost(rh)) {
+			return sock, true
+		}
+	}
+	return Socket{}, false
+}
+
+// anyHost reports whether host stands for every address.
+func anyHost(host string) bool {
+	ip := net.ParseIP(host)
+	return host == "" || host == "*" || ip != nil && ip.IsUnspecified()
 }

@@ -164,6 +164,9 @@ func (s *Spec) check() error {
 	if err := CheckFDStoreMax(s.FDStoreMax); err != nil {
 		return s.fail("FDSTORE_MAX", err)
 	}
+	if sock, held := s.heldReadyAddr(); held {
+		return s.fail("READY", fmt.Errorf("tcp:%s is the LISTEN socket %s: the supervisor's socket accepts connections before the daemon runs, so it would always look ready; use READY=notify or exec", s.Ready.Addr, sock))
+	}
 	return nil
 }
 
