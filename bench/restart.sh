@@ -69,7 +69,7 @@ act() {
 
 # row VARIANT LABEL CLIENTS: start, hammer through n restarts, stop.
 row() {
-	local v=$1 label=$2 clients=$3 i t0 hpid out
+	local v=$1 label=$2 clients=$3 i t0 out
 	act "$v" start
 	answers
 	: >"$tmp/times"
@@ -84,6 +84,7 @@ row() {
 	sleep 0.2
 	kill -INT "$hpid"
 	wait "$hpid"
+	hpid=
 	act "$v" stop
 	out=$(cat "$tmp/hammer.out")
 	printf '%-27s %7s %8s %8s %8s %7s %9s %11s\n' "$label" "$clients" "$n" \
@@ -106,7 +107,8 @@ measure() {
 }
 
 if [[ ${1-} == --measure ]]; then # the re-invocation under the subreaper
-	tmp=$2 n=$3 port=$4
+	tmp=$2 n=$3 port=$4 hpid=
+	trap '[[ -z $hpid ]] || kill "$hpid" 2>/dev/null' EXIT # a row that fails leaves no client behind
 	measure
 	exit
 fi
