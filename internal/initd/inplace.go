@@ -9,6 +9,7 @@ import (
 
 	"github.com/lsbinit/lsbinit/internal/daemon"
 	"github.com/lsbinit/lsbinit/internal/exitcode"
+	"github.com/lsbinit/lsbinit/internal/proc"
 	"golang.org/x/sys/unix"
 )
 
@@ -36,7 +37,7 @@ func (r *runner) restartInPlace() (done bool, err error) {
 		return false, nil
 	}
 	defer conn.Close()
-	if pid, known := peerPID(conn); known && pid != in.state.Supervisor {
+	if pid, _, known := proc.Peer(conn); known && pid != in.state.Supervisor {
 		return false, nil // not the supervisor the sidecar names
 	}
 	c.writeRecord()

@@ -112,7 +112,7 @@ func stateOf(in instance, code exitcode.Code) (state, detail string) {
 		return "running", ""
 	case kStarting:
 		switch {
-		case st != nil && (st.Phase == runstate.Restarting || st.Next == in.pid && in.pid > 0):
+		case in.restarting():
 			return "restarting", ""
 		case st != nil && st.Phase == runstate.Respawning:
 			return "respawning", respawnDetail(st)

@@ -38,6 +38,14 @@ func (in instance) supervised() bool {
 	return in.state != nil && in.state.Supervisor > 0 && (in.kind == kRunning || in.kind == kStarting) && in.state.Phase != runstate.Exited
 }
 
+// restarting reports whether the supervisor is replacing its daemon in
+// place: stopping the old one and starting the new (stop-start), or
+// running the new one, which in.pid names, beside the old (overlap).
+func (in instance) restarting() bool {
+	st := in.state
+	return st != nil && (st.Phase == runstate.Restarting || in.pid > 0 && st.Next == in.pid)
+}
+
 // stopping reports whether a supervisor is running the stop schedule.
 func (in instance) stopping() bool {
 	return in.supervised() && in.state.Phase == runstate.Stopping

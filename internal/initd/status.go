@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"github.com/lsbinit/lsbinit/internal/exitcode"
-	"github.com/lsbinit/lsbinit/internal/runstate"
 )
 
 // status prints one line and returns the LSB status code. Ansible's
@@ -41,7 +40,7 @@ func (c *service) statusLine(in instance) (line string, code exitcode.Code) {
 		if in.pid > 0 {
 			line = fmt.Sprintf("%s is starting (pid %d)", c.Name, in.pid)
 		}
-		if in.state != nil && (in.state.Phase == runstate.Restarting || in.pid > 0 && in.state.Next == in.pid) {
+		if in.restarting() {
 			line = fmt.Sprintf("%s is restarting (pid %d)", c.Name, in.pid)
 		}
 	case kStale:

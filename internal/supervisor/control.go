@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/lsbinit/lsbinit/internal/actionlock"
+	"github.com/lsbinit/lsbinit/internal/proc"
 	"github.com/lsbinit/lsbinit/internal/spec"
 	"golang.org/x/sys/unix"
 )
@@ -30,6 +31,18 @@ type restartRequest struct {
 	exe  string              // the asking program, which a Go daemon is run from
 	conn net.Conn            // where messages and the verdict go
 	lock *actionlock.Adopted // the caller's action lock, held until the verdict
+}
+
+// peerAllowed admits root and the supervisor's own user, as the kernel
+// names the connecting process. Where it does not, the socket is a file
+// only its owner can open (abstract sockets, which have no file, exist
+// only where the kernel names peers).
+func peerAllowed(conn *net.UnixConn) bool {
+	_, uid, ok := proc.Peer(conn)
+	if !ok {
+		return !abstractSockets
+	}
+	return uid == 0 || uid == os.Geteuid()
 }
 
 // maxRequest bounds a request: the encoded service and a line.
