@@ -137,7 +137,7 @@ func (w *Writer) followRename() {
 	if f, err := Open(w.path); err == nil {
 		w.f.Close()
 		w.f = f
-		w.j = journal{start: size(f)}
+		w.j.reset(size(f))
 	}
 }
 
@@ -151,11 +151,11 @@ func (w *Writer) writeThrough(p []byte) {
 	end, serr := w.f.Seek(0, io.SeekCurrent)
 	switch {
 	case serr != nil:
-		w.j = journal{}
+		w.j.reset(0)
 	case end != w.j.end()+int64(n):
 		// Someone else wrote to the file, or it was truncated under the
 		// write: start the journal afresh from what we know.
-		w.j = journal{start: end - int64(n)}
+		w.j.reset(end - int64(n))
 		w.j.add(p[:n])
 	default:
 		w.j.add(p[:n])
@@ -177,7 +177,7 @@ func (w *Writer) Reopen() error {
 	w.mu.Lock()
 	old := w.f
 	w.f = f
-	w.j = journal{start: size(f)}
+	w.j.reset(size(f))
 	w.mu.Unlock()
 	return old.Close()
 }

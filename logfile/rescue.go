@@ -24,24 +24,56 @@ import (
 const journalMax = 1 << 20
 
 // journal is what we wrote at the end of the file: the bytes from offset
-// start up to start+len(data), which is where the file should end.
+// start up to start+n, which is where the file should end. It is a ring of
+// journalMax bytes, allocated on the first add, so that each byte written
+// is copied into it once and nothing is ever moved within it.
 type journal struct {
 	start int64
-	data  []byte
+	n     int    // bytes kept
+	head  int    // where the oldest of them is in buf
+	buf   []byte // the ring
 }
 
-func (j *journal) end() int64 { return j.start + int64(len(j.data)) }
+func (j *journal) end() int64 { return j.start + int64(j.n) }
 
-// add appends p. The journal keeps at least the last journalMax bytes and
-// trims to that only when it holds twice as much, so that a fast writer
-// moves each byte once more at most, not once per write.
+// reset empties the journal, which now ends at offset start.
+func (j *journal) reset(start int64) { j.start, j.n, j.head = start, 0, 0 }
+
+// add appends p, forgetting the oldest bytes beyond journalMax.
 func (j *journal) add(p []byte) {
-	j.data = append(j.data, p...)
-	if len(j.data) > 2*journalMax {
-		over := len(j.data) - journalMax
-		j.data = j.data[:copy(j.data, j.data[over:])]
+	if j.buf == nil {
+		j.buf = make([]byte, journalMax)
+	}
+	size := len(j.buf)
+	if len(p) >= size {
+		j.start += int64(j.n + len(p) - size)
+		j.head, j.n = 0, size
+		copy(j.buf, p[len(p)-size:])
+		return
+	}
+	tail := (j.head + j.n) % size
+	k := copy(j.buf[tail:], p)
+	copy(j.buf, p[k:])
+	j.n += len(p)
+	if over := j.n - size; over > 0 {
+		j.head = (j.head + over) % size
+		j.n -= over
 		j.start += int64(over)
 	}
+}
+
+// from returns a copy of the journal's bytes from offset off (at least
+// start, at most end) to its end.
+func (j *journal) from(off int64) []byte {
+	skip := int(off - j.start)
+	out := make([]byte, j.n-skip)
+	if len(out) == 0 {
+		return out
+	}
+	i := (j.head + skip) % len(j.buf)
+	k := copy(out, j.buf[i:])
+	copy(out[k:], j.buf)
+	return out
 }
 
 // missing returns the journal's bytes past offset c, when the copy (of
@@ -60,11 +92,11 @@ func (j *journal) missing(copyFile *os.File) ([]byte, bool) {
 	if _, err := copyFile.ReadAt(tail, c-k); err != nil && err != io.EOF {
 		return nil, false
 	}
-	off := c - j.start
-	if !bytes.Equal(tail, j.data[off-k:off]) {
+	kept := j.from(c - k)
+	if !bytes.Equal(tail, kept[:k]) {
 		return nil, false
 	}
-	return j.data[off:], true
+	return kept[k:], true
 }
 
 // rescue is called, with the Writer locked, before a write: it repairs a
@@ -90,7 +122,7 @@ func (w *Writer) rescue() {
 			cp.Close()
 		}
 	}
-	w.j = journal{start: info.Size()}
+	w.j.reset(info.Size())
 	if !ok {
 		w.note("lsbinit: the log was truncated (copytruncate?); the last %d bytes written before may be missing from its copy", lost)
 		return

@@ -3,8 +3,10 @@ package initd
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	sdaemon "github.com/coreos/go-systemd/v22/daemon"
@@ -176,10 +178,14 @@ func (r *runner) spawn() error {
 	if err != nil {
 		return exitcode.Fail(exitcode.Failed, "%s: %v", r.c.Name, err)
 	}
-	code, ok := child.Wait(r.c.Stderr)
+	var msgs strings.Builder
+	code, ok := child.Wait(&msgs)
 	if !ok {
 		st, _ := child.Process.Wait()
-		return exitcode.Fail(exitcode.Failed, "%s: the supervisor died while starting (%v)", r.c.Name, st)
+		return relayed(exitcode.Failed, msgs.String()+fmt.Sprintf("%s: the supervisor died while starting (%v)", r.c.Name, st))
+	}
+	if code == 0 || code == daemon.Busy {
+		io.WriteString(r.c.Stderr, msgs.String())
 	}
 	switch code {
 	case 0:
@@ -190,7 +196,18 @@ func (r *runner) spawn() error {
 		return supervisor.ErrBusy
 	}
 	child.Process.Wait()
-	return exitcode.Reported(exitcode.Code(code)) // the supervisor has said why
+	return relayed(exitcode.Code(code), msgs.String())
+}
+
+// relayed is the failure a supervisor reported with its messages, which
+// report prints after the action's line, so that output and errors
+// captured together read in order.
+func relayed(code exitcode.Code, msgs string) error {
+	msgs = strings.TrimRight(msgs, "\n")
+	if msgs == "" {
+		return exitcode.Reported(code)
+	}
+	return exitcode.With(code, errors.New(msgs))
 }
 
 // stop stops the daemon; stopping a stopped service succeeds.

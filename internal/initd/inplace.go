@@ -5,6 +5,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/lsbinit/lsbinit/internal/daemon"
@@ -50,7 +51,11 @@ func (r *runner) restartInPlace() (done bool, err error) {
 		conn.SetReadDeadline(time.Now().Add(2*d + c.StartBudget()))
 	}
 	rd := &lastError{r: conn}
-	code, ok := daemon.ReadVerdict(rd, c.Stderr)
+	var msgs strings.Builder
+	code, ok := daemon.ReadVerdict(rd, &msgs)
+	if ok && code == 0 {
+		io.WriteString(c.Stderr, msgs.String())
+	}
 	var ne net.Error
 	switch {
 	case !ok && errors.As(rd.err, &ne) && ne.Timeout():
@@ -58,7 +63,7 @@ func (r *runner) restartInPlace() (done bool, err error) {
 	case !ok, code == daemon.Incompatible:
 		return false, nil // gone meanwhile, or a new supervisor is needed
 	case code != 0:
-		return true, exitcode.Reported(exitcode.Code(code))
+		return true, relayed(exitcode.Code(code), msgs.String())
 	}
 	return true, nil
 }
