@@ -3,6 +3,7 @@ package logfile
 import (
 	"bytes"
 	"math/rand/v2"
+	"os"
 	"testing"
 )
 
@@ -48,5 +49,41 @@ func TestJournalKeepsTheLastBytes(t *testing.T) {
 	j.add([]byte("abc"))
 	if got := string(j.from(8)); got != "bc" {
 		t.Fatalf("after reset, from(8) = %q", got)
+	}
+}
+
+// Copy carries every byte from a pipe into the log, in order, while its
+// buffer grows under a fast writer and whatever the writer's piece sizes.
+func TestCopyCarriesEveryByte(t *testing.T) {
+	path := t.TempDir() + "/svc.log"
+	w, err := NewWriter(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	r, pw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := make([]byte, 5*maxCopyBuf+12345)
+	rand.NewChaCha8([32]byte{2}).Read(want)
+	go func() {
+		rng := rand.New(rand.NewPCG(3, 4))
+		for p := want; len(p) > 0; {
+			n := min(len(p), 1+rng.IntN(3*maxCopyBuf))
+			pw.Write(p[:n])
+			p = p[n:]
+		}
+		pw.Close()
+	}()
+	if err := Copy(w, r, nil); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatalf("the log holds %d bytes unlike the %d written", len(got), len(want))
 	}
 }
