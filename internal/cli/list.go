@@ -2,8 +2,10 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -13,6 +15,7 @@ import (
 	"github.com/lsbinit/lsbinit/internal/config"
 	"github.com/lsbinit/lsbinit/internal/exitcode"
 	"github.com/lsbinit/lsbinit/internal/initd"
+	"github.com/lsbinit/lsbinit/internal/paths"
 	"github.com/lsbinit/lsbinit/internal/proc"
 	"github.com/lsbinit/lsbinit/internal/spec"
 )
@@ -26,6 +29,7 @@ const listUsage = "Usage: lsbinit list [--json] [--config-dir DIR] [--initd-dir 
 // without their log lines.
 func listMain(args []string, getenv func(string) string, stdout, stderr io.Writer) exitcode.Code {
 	asJSON, confDir, initDir := false, "/etc/lsbinit", "/etc/init.d"
+	explicit := map[string]bool{}
 	for i := 0; i < len(args); i++ {
 		switch a := args[i]; {
 		case a == "--json":
@@ -36,6 +40,7 @@ func listMain(args []string, getenv func(string) string, stdout, stderr io.Write
 			} else {
 				initDir = args[i+1]
 			}
+			explicit[args[i+1]] = true
 			i++
 		case a == "-h" || a == "--help":
 			fmt.Fprint(stdout, listUsage)
@@ -45,9 +50,14 @@ func listMain(args []string, getenv func(string) string, stdout, stderr io.Write
 			return exitcode.Usage
 		}
 	}
+	services, err := knownServices(confDir, initDir, explicit)
+	if err != nil {
+		fmt.Fprintf(stderr, "lsbinit list: %v\n", err)
+		return exitcode.Failed
+	}
 	table := proc.Snapshot()
 	var reports []initd.Report
-	for _, svc := range knownServices(confDir, initDir) {
+	for _, svc := range services {
 		reports = append(reports, inspectKnown(svc, getenv, table))
 	}
 	if asJSON {
@@ -66,15 +76,24 @@ func listMain(args []string, getenv func(string) string, stdout, stderr io.Write
 type known struct{ name, file string }
 
 // knownServices lists the services of confDir's NAME.conf files and of
-// initDir's entries that run lsbinit, by name, each once.
-func knownServices(confDir, initDir string) []known {
+// initDir's entries that run lsbinit, by name, each once. A directory that
+// cannot be read is an error when it was named on the command line, or
+// when it exists; a default one that does not exist holds no service.
+func knownServices(confDir, initDir string, explicit map[string]bool) ([]known, error) {
 	found := map[string]known{}
-	confs, _ := filepath.Glob(filepath.Join(confDir, "*.conf"))
-	for _, f := range confs {
-		name := strings.TrimSuffix(filepath.Base(f), ".conf")
-		found[name] = known{name, f}
+	confs, err := os.ReadDir(confDir)
+	if err != nil && (explicit[confDir] || !errors.Is(err, fs.ErrNotExist)) {
+		return nil, fmt.Errorf("cannot read %s: %w", confDir, paths.Cause(err))
 	}
-	entries, _ := os.ReadDir(initDir)
+	for _, e := range confs {
+		if name, ok := strings.CutSuffix(e.Name(), ".conf"); ok && name != "" && !strings.HasPrefix(name, ".") && !e.IsDir() {
+			found[name] = known{name, filepath.Join(confDir, e.Name())}
+		}
+	}
+	entries, err := os.ReadDir(initDir)
+	if err != nil && (explicit[initDir] || !errors.Is(err, fs.ErrNotExist)) {
+		return nil, fmt.Errorf("cannot read %s: %w", initDir, paths.Cause(err))
+	}
 	for _, e := range entries {
 		if _, dup := found[e.Name()]; !dup && runsLsbinit(filepath.Join(initDir, e.Name())) {
 			found[e.Name()] = known{name: e.Name()}
@@ -85,7 +104,7 @@ func knownServices(confDir, initDir string) []known {
 		out = append(out, k)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
-	return out
+	return out, nil
 }
 
 // runsLsbinit reports whether an /etc/init.d entry is a link to this
