@@ -212,6 +212,7 @@ func (sv *Supervisor) sleepUnlessStopped(d time.Duration) (bool, *restartRequest
 			if isStopSignal(sig) {
 				return true, nil
 			}
+			sv.reloadAside(sig)
 		case req := <-sv.restarts:
 			return false, req
 		case <-t.C:

@@ -173,6 +173,10 @@ func (sv *Supervisor) retire(old daemonRun) {
 	sv.stopDaemon()
 	sv.retiring, sv.spare = false, 0
 	sv.setCurrent(cur)
+	for _, sig := range sv.deferred {
+		sv.forward(sig)
+	}
+	sv.deferred = nil
 }
 
 // replacing is the daemon a starting one replaces beside it, or 0.

@@ -115,7 +115,12 @@ func (sv *Supervisor) waitExit(d time.Duration) {
 			sv.reaped(err)
 			return
 		case sig := <-sv.sigs:
-			if isStopSignal(sig) && (sv.retiring || sv.state.Phase == runstate.Restarting) {
+			switch {
+			case !isStopSignal(sig) && sv.retiring:
+				sv.deferred = append(sv.deferred, sig) // for the new daemon
+			case !isStopSignal(sig):
+				sv.reloadAside(sig)
+			case sv.retiring || sv.state.Phase == runstate.Restarting:
 				sv.stopPending = true
 			}
 		case <-timeout:

@@ -50,6 +50,7 @@ type Supervisor struct {
 
 	gate       *os.File          // the start gate's write end, while a Go daemon starts
 	reports    chan string       // a Go daemon's reload reports
+	unreported int               // reloads forwarded to it, not yet reported
 	watch      *dirwatch.Watcher // changes to the pidfile and sidecar, while running
 	watchedDir fs.FileInfo       // the directory watch watches
 
@@ -65,6 +66,7 @@ type Supervisor struct {
 	retiring    bool                 // the stop schedule runs against a replaced daemon
 	spare       int                  // a daemon stopLeftovers must leave alone
 	stopPending bool                 // a stop signal came while a restart ran
+	deferred    []os.Signal          // signals for the daemon that replaces a retiring one
 	notified    <-chan struct{}      // READY=notify: closed when the daemon is ready
 	store       fdStore              // FDSTORE: descriptors the daemon handed us
 }
@@ -189,6 +191,7 @@ func (sv *Supervisor) Loop() int {
 		case <-sv.watched():
 			sv.repairFiles()
 		case line := <-sv.reports:
+			sv.unreported = max(0, sv.unreported-1)
 			sv.reloaded(reloadReport(line))
 		case req := <-sv.restarts:
 			if !sv.restart(req) {
@@ -231,6 +234,16 @@ func (sv *Supervisor) crashed() int {
 
 func (sv *Supervisor) reaped(err error) {
 	sv.dead, sv.status = true, err
+	if sv.unreported > 0 {
+		// A reload the daemon never answered: it failed, unless a stop
+		// or restart ended the daemon, which supersedes it.
+		sv.unreported = 0
+		why := fmt.Sprintf("pid %d ended before it reported the reload", sv.state.Daemon)
+		if sv.retiring || sv.state.Phase == runstate.Stopping || sv.state.Phase == runstate.Restarting {
+			why = ""
+		}
+		sv.reloaded(why)
+	}
 }
 
 // drain waits a little for the log pipe to reach end-of-file, so the
@@ -244,17 +257,37 @@ func (sv *Supervisor) drain(d time.Duration) {
 }
 
 // forward reopens the log (logrotate's create mode) and passes sig on.
+// A reload is through once forwarded, or once a Go daemon reports it.
 func (sv *Supervisor) forward(sig os.Signal) {
 	if sig == sv.c.ReloadSignal {
-		if err := sv.log.Reopen(); err != nil {
-			fmt.Fprintf(sv.log, "lsbinit: reopening %s: %v\n", sv.c.LogFile, err)
-		}
+		sv.reopenLog()
 	}
 	if s, ok := sig.(unix.Signal); ok && !sv.dead {
 		proc.Signal(sv.pid, s)
 	}
-	if sig == sv.c.ReloadSignal && !sv.reportsReloads() {
-		sv.reloaded("") // through once forwarded; a Go daemon reports
+	switch {
+	case sig != sv.c.ReloadSignal:
+	case sv.reportsReloads() && !sv.dead:
+		sv.unreported++
+	default:
+		sv.reloaded("")
+	}
+}
+
+// reloadAside sees through a reload that no daemon can take: between two
+// (a respawn's back-off) or while one stops. The log is reopened, and the
+// next daemon starts with the config as it is by then. Other signals are
+// dropped: there is no daemon to pass them to.
+func (sv *Supervisor) reloadAside(sig os.Signal) {
+	if sig == sv.c.ReloadSignal {
+		sv.reopenLog()
+		sv.reloaded("")
+	}
+}
+
+func (sv *Supervisor) reopenLog() {
+	if err := sv.log.Reopen(); err != nil {
+		fmt.Fprintf(sv.log, "lsbinit: reopening %s: %v\n", sv.c.LogFile, err)
 	}
 }
 

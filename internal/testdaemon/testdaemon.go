@@ -320,6 +320,7 @@ func (o Options) Hup() error {
 		fmt.Fprintln(stdout, "testdaemon: got HUP, ignored")
 		return nil
 	}
+	fmt.Fprintln(stdout, "testdaemon: reloading into", o.HupFile)
 	f, err := os.OpenFile(o.HupFile, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
 	if err != nil {
 		return err
