@@ -246,6 +246,11 @@ func (r *runner) stop() (outcome, error) {
 // config leaves the running instance alone. A supervisor that keeps the
 // service's sockets replaces the daemon in place instead.
 func (r *runner) restart() error {
+	// What start would refuse (DAEMON missing, USER unknown, ...) is
+	// refused before the old daemon is stopped, as CHECK_CMD is.
+	if err := r.c.preflight(); err != nil {
+		return err
+	}
 	if err := r.checkConfig(); err != nil {
 		return err
 	}
