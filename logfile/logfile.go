@@ -143,21 +143,25 @@ func (w *Writer) followRename() {
 
 // writeThrough appends p and keeps the journal in step with the file.
 func (w *Writer) writeThrough(p []byte) {
+	before := w.j.end()
 	n, err := w.f.Write(p)
 	if err != nil {
 		w.dropped += int64(len(p) - n)
 		w.lastErr = err
 	}
 	end, serr := w.f.Seek(0, io.SeekCurrent)
+	at := end - int64(n) // where p went
 	switch {
 	case serr != nil:
 		w.j.reset(0)
-	case end != w.j.end()+int64(n):
-		// Someone else wrote to the file, or it was truncated under the
-		// write: start the journal afresh from what we know.
-		w.j.reset(end - int64(n))
+	case at == before:
 		w.j.add(p[:n])
+	case at < before && n > 0:
+		// Truncated since rescue looked (logrotate's copytruncate).
+		w.truncatedUnder(at, p[:n])
 	default:
+		// Someone else wrote to the file: start the journal afresh.
+		w.j.reset(at)
 		w.j.add(p[:n])
 	}
 }

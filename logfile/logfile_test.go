@@ -86,7 +86,7 @@ func TestCopytruncateRescue(t *testing.T) {
 	if err := os.WriteFile(path+".1", copied, 0o640); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, func() bool { return w.watch.latest() != nil })
+	waitFor(t, func() bool { return len(w.watch.recent()) > 0 })
 	// ...meanwhile the daemon writes on...
 	w.Write([]byte("4\n"))
 	w.Write([]byte("5\n"))

@@ -4,11 +4,6 @@ import (
 	"bytes"
 	"io"
 	"os"
-	"path/filepath"
-	"strings"
-	"time"
-
-	"golang.org/x/sys/unix"
 )
 
 // The copytruncate rescue. logrotate's copytruncate copies the log, then
@@ -21,7 +16,7 @@ import (
 // offset, and writes the missing bytes first, so the lines keep their order.
 
 // journalMax bounds the journal: more than a rotation's window ever needs.
-const journalMax = 1 << 20
+const journalMax = 2 << 20
 
 // journal is what we wrote at the end of the file: the bytes from offset
 // start up to start+n, which is where the file should end. It is a ring of
@@ -77,26 +72,28 @@ func (j *journal) from(off int64) []byte {
 }
 
 // missing returns the journal's bytes past offset c, when the copy (of
-// size c) ends with exactly the journal's bytes before c.
-func (j *journal) missing(copyFile *os.File) ([]byte, bool) {
+// size c) ends with exactly the journal's bytes before c. The match is
+// sure when there were bytes to compare: a copy that ends where the
+// journal starts (an empty file's copy, say) matches any journal.
+func (j *journal) missing(copyFile *os.File) (fix []byte, ok, sure bool) {
 	info, err := copyFile.Stat()
-	if err != nil {
-		return nil, false
+	if err != nil || !info.Mode().IsRegular() {
+		return nil, false, false
 	}
 	c := info.Size()
 	if c < j.start || c > j.end() {
-		return nil, false
+		return nil, false, false
 	}
 	k := min(int64(256), c-j.start)
 	tail := make([]byte, k)
 	if _, err := copyFile.ReadAt(tail, c-k); err != nil && err != io.EOF {
-		return nil, false
+		return nil, false, false
 	}
 	kept := j.from(c - k)
 	if !bytes.Equal(tail, kept[:k]) {
-		return nil, false
+		return nil, false, false
 	}
-	return kept[k:], true
+	return kept[k:], true, k > 0
 }
 
 // rescue is called, with the Writer locked, before a write: it repairs a
@@ -110,21 +107,10 @@ func (w *Writer) rescue() {
 		return
 	}
 	lost := w.j.end() - info.Size()
-	var fix []byte
-	ok := false
-	if cp := w.watch.latest(); cp != nil {
-		fix, ok = w.j.missing(cp)
-	}
-	if !ok {
-		// The news of the copy may not have arrived yet: look for it.
-		if cp := newestCopy(w.path); cp != nil {
-			fix, ok = w.j.missing(cp)
-			cp.Close()
-		}
-	}
+	fix, ok := w.missingFromCopy()
 	w.j.reset(info.Size())
 	if !ok {
-		w.note("lsbinit: the log was truncated (copytruncate?); the last %d bytes written before may be missing from its copy", lost)
+		w.noteLoss(lost)
 		return
 	}
 	if len(fix) > 0 {
@@ -132,35 +118,29 @@ func (w *Writer) rescue() {
 	}
 }
 
-// newestCopy opens the most recently changed file beside path whose name
-// starts with path's (a rotated copy), changed in the last minute.
-func newestCopy(path string) *os.File {
-	dir, base := filepath.Dir(path), filepath.Base(path)
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		return nil
+// truncatedUnder repairs a truncation that came after rescue looked and
+// before a write: p went to offset at, where the file had been cut. What
+// the copy missed must come before p, so p is taken back, the missing
+// bytes written, and p after them.
+func (w *Writer) truncatedUnder(at int64, p []byte) {
+	lost := w.j.end() - at
+	fix, ok := w.missingFromCopy()
+	w.j.reset(at)
+	switch {
+	case !ok:
+		w.j.add(p)
+		w.noteLoss(lost)
+	case len(fix) == 0:
+		w.j.add(p)
+	case w.f.Truncate(at) != nil:
+		w.j.add(p)
+		w.writeThrough(fix) // out of order rather than lost
+	default:
+		w.writeThrough(fix)
+		w.writeThrough(p)
 	}
-	var best string
-	var bestTime time.Time
-	for _, e := range ents {
-		name := e.Name()
-		if name == base || !strings.HasPrefix(name, base) || strings.HasSuffix(name, ".gz") {
-			continue
-		}
-		info, err := e.Info()
-		if err != nil || !info.Mode().IsRegular() || time.Since(info.ModTime()) > time.Minute {
-			continue
-		}
-		if info.ModTime().After(bestTime) {
-			best, bestTime = name, info.ModTime()
-		}
-	}
-	if best == "" {
-		return nil
-	}
-	f, err := os.OpenFile(filepath.Join(dir, best), os.O_RDONLY|unix.O_NOFOLLOW|unix.O_NONBLOCK, 0)
-	if err != nil {
-		return nil
-	}
-	return f
+}
+
+func (w *Writer) noteLoss(lost int64) {
+	w.note("lsbinit: the log was truncated (copytruncate?); the last %d bytes written before may be missing from its copy", lost)
 }

@@ -10,16 +10,17 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// copyWatch notices files created beside the log whose names start with
-// the log's (svc.log.1, svc.log-20261121, ...) and keeps the newest open,
-// so its size can be read even after it is compressed and removed.
+// copyWatch notices files created or moved beside the log whose names
+// start with the log's (svc.log.1, svc.log-20261121, ...) and keeps the
+// recentMax newest open, so their sizes can be read even after they are
+// compressed and removed.
 type copyWatch struct {
 	fd   int
 	base string
 	dir  string
 
-	mu  sync.Mutex
-	cur *os.File
+	mu   sync.Mutex
+	seen []*os.File // oldest first
 }
 
 func newCopyWatch(path string) *copyWatch {
@@ -64,22 +65,32 @@ func (cw *copyWatch) opened(path string) {
 		return
 	}
 	cw.mu.Lock()
-	old := cw.cur
-	cw.cur = f
+	cw.seen = append(cw.seen, f)
+	var old *os.File
+	if len(cw.seen) > recentMax {
+		old = cw.seen[0]
+		cw.seen = append(cw.seen[:0], cw.seen[1:]...)
+	}
 	cw.mu.Unlock()
 	if old != nil {
 		old.Close()
 	}
 }
 
-// latest returns the newest copy seen, or nil.
-func (cw *copyWatch) latest() *os.File {
+// recent returns the copies seen, newest first. They stay the watch's: the
+// caller holds the Writer's lock, and the watch closes a file only when it
+// is pushed out, under its own lock, or at close, under the Writer's.
+func (cw *copyWatch) recent() []*os.File {
 	if cw == nil {
 		return nil
 	}
 	cw.mu.Lock()
 	defer cw.mu.Unlock()
-	return cw.cur
+	out := make([]*os.File, 0, len(cw.seen))
+	for i := len(cw.seen) - 1; i >= 0; i-- {
+		out = append(out, cw.seen[i])
+	}
+	return out
 }
 
 func (cw *copyWatch) close() {
@@ -88,8 +99,9 @@ func (cw *copyWatch) close() {
 	}
 	unix.Close(cw.fd)
 	cw.mu.Lock()
-	if cw.cur != nil {
-		cw.cur.Close()
+	for _, f := range cw.seen {
+		f.Close()
 	}
+	cw.seen = nil
 	cw.mu.Unlock()
 }

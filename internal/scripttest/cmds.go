@@ -32,7 +32,7 @@ package scripttest
 //	waitgrep REGEXP FILE [DUR] wait until FILE's content matches REGEXP.
 //	waitdead FILE [DUR]        wait until the PID in pidfile FILE is dead.
 //	waitdaemon FILE [DUR]      wait until daemonpid FILE holds.
-//	lineseq FILE...            the lines "testdaemon: line N" of the files,
+//	lineseq [-empty-ok] FILE... the lines "testdaemon: line N" of the files,
 //	                           read in order, number 1, 2, 3... with no gap.
 //	truncate FILE              truncate FILE to zero length (as logrotate's
 //	                           copytruncate does after copying).
@@ -327,8 +327,12 @@ var lineRE = regexp.MustCompile(`(?m)^testdaemon: line ([0-9]+)$`)
 
 func cmdLineseq(ts *testscript.TestScript, neg bool, args []string) {
 	noNeg(ts, neg, "lineseq")
+	emptyOK := len(args) > 0 && args[0] == "-empty-ok"
+	if emptyOK {
+		args = args[1:]
+	}
 	if len(args) < 1 {
-		ts.Fatalf("usage: lineseq FILE...")
+		ts.Fatalf("usage: lineseq [-empty-ok] FILE...")
 	}
 	next := 1
 	for _, file := range args {
@@ -337,7 +341,7 @@ func cmdLineseq(ts *testscript.TestScript, neg bool, args []string) {
 			ts.Fatalf("%s holds NUL bytes (written at a stale offset, not appended?)", file)
 		}
 		m := lineRE.FindAllStringSubmatch(data, -1)
-		if len(m) == 0 {
+		if len(m) == 0 && !(emptyOK && data == "") {
 			ts.Fatalf("%s has no numbered lines", file)
 		}
 		for _, sub := range m {
