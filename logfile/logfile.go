@@ -63,6 +63,12 @@ type Writer struct {
 	f     *os.File
 	j     journal
 	watch *copyWatch
+	// regular is whether f is a regular file: only then is there a
+	// journal to keep and a truncation to repair (not for /dev/null).
+	regular bool
+	// repairing is set while a truncation is repaired: one that comes
+	// during the repair is only noted, never repaired in turn.
+	repairing bool
 	// checked is when followRename last looked at the path, and
 	// missingSince when it first found no file there.
 	checked, missingSince time.Time
@@ -77,19 +83,23 @@ func NewWriter(path string) (*Writer, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &Writer{path: path, f: f}
-	w.j.start = size(f)
+	w := &Writer{path: path}
+	w.use(f)
 	if path != None && path != "" {
 		w.watch = newCopyWatch(path)
 	}
 	return w, nil
 }
 
-func size(f *os.File) int64 {
-	if info, err := f.Stat(); err == nil && info.Mode().IsRegular() {
-		return info.Size()
+// use makes f the file written to, its journal starting at its end.
+func (w *Writer) use(f *os.File) {
+	w.f = f
+	info, err := f.Stat()
+	w.regular = err == nil && info.Mode().IsRegular()
+	w.j.reset(0)
+	if w.regular {
+		w.j.reset(info.Size())
 	}
-	return 0
 }
 
 // Write appends p. It reports success even when the file cannot take the
@@ -136,8 +146,7 @@ func (w *Writer) followRename() {
 	w.missingSince = time.Time{}
 	if f, err := Open(w.path); err == nil {
 		w.f.Close()
-		w.f = f
-		w.j.reset(size(f))
+		w.use(f)
 	}
 }
 
@@ -148,6 +157,9 @@ func (w *Writer) writeThrough(p []byte) {
 	if err != nil {
 		w.dropped += int64(len(p) - n)
 		w.lastErr = err
+	}
+	if !w.regular {
+		return // /dev/null, a terminal: no offsets, nothing to repair
 	}
 	end, serr := w.f.Seek(0, io.SeekCurrent)
 	at := end - int64(n) // where p went
@@ -180,8 +192,7 @@ func (w *Writer) Reopen() error {
 	}
 	w.mu.Lock()
 	old := w.f
-	w.f = f
-	w.j.reset(size(f))
+	w.use(f)
 	w.mu.Unlock()
 	return old.Close()
 }

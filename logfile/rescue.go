@@ -99,7 +99,7 @@ func (j *journal) missing(copyFile *os.File) (fix []byte, ok, sure bool) {
 // rescue is called, with the Writer locked, before a write: it repairs a
 // truncation that happened since the last one.
 func (w *Writer) rescue() {
-	if w.j.end() == 0 {
+	if !w.regular || w.j.end() == 0 {
 		return
 	}
 	info, err := w.f.Stat()
@@ -124,6 +124,13 @@ func (w *Writer) rescue() {
 // bytes written, and p after them.
 func (w *Writer) truncatedUnder(at int64, p []byte) {
 	lost := w.j.end() - at
+	if w.repairing {
+		w.j.reset(at)
+		w.j.add(p)
+		return
+	}
+	w.repairing = true
+	defer func() { w.repairing = false }()
 	fix, ok := w.missingFromCopy()
 	w.j.reset(at)
 	switch {

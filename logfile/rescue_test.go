@@ -70,3 +70,21 @@ func TestRescueAfterTwoRotations(t *testing.T) {
 		t.Fatalf("copies %q, %q + current %q: lines lost or written twice", older, empty, current)
 	}
 }
+
+// LOGFILE=none (/dev/null) has no offsets to keep a journal by: writes to
+// it never look like a truncation to repair.
+func TestWriterOnDevNull(t *testing.T) {
+	w, err := NewWriter(None)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	for range 3 {
+		if n, err := w.Write([]byte("a line\n")); n != 7 || err != nil {
+			t.Fatalf("Write = %d, %v", n, err)
+		}
+	}
+	if n, err := w.Dropped(); n != 0 || err != nil {
+		t.Fatalf("Dropped = %d, %v; want nothing dropped", n, err)
+	}
+}
