@@ -55,12 +55,7 @@ func TestJournalKeepsTheLastBytes(t *testing.T) {
 // Copy carries every byte from a pipe into the log, in order, while its
 // buffer grows under a fast writer and whatever the writer's piece sizes.
 func TestCopyCarriesEveryByte(t *testing.T) {
-	path := t.TempDir() + "/svc.log"
-	w, err := NewWriter(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
+	w, path := newLog(t)
 	r, pw, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)

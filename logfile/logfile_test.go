@@ -5,7 +5,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -61,61 +60,6 @@ func TestWriterNeverFails(t *testing.T) {
 	}
 	if n, err := w.Dropped(); n != 5 || err == nil {
 		t.Fatalf("Dropped = %d, %v; want 5 and the error", n, err)
-	}
-}
-
-// TestCopytruncateRescue plays logrotate's copytruncate with the worst
-// timing: lines are written after the copy was taken and before the
-// truncate. The next write must first restore them, in order.
-func TestCopytruncateRescue(t *testing.T) {
-	if runtime.GOOS != "linux" {
-		t.Skip("the rescue watches the directory with inotify")
-	}
-	dir := t.TempDir()
-	path := filepath.Join(dir, "svc.log")
-	w, err := NewWriter(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
-	for _, l := range []string{"1\n", "2\n", "3\n"} {
-		w.Write([]byte(l))
-	}
-	// logrotate: create the copy and fill it with what it read...
-	copied, _ := os.ReadFile(path)
-	if err := os.WriteFile(path+".1", copied, 0o640); err != nil {
-		t.Fatal(err)
-	}
-	waitFor(t, func() bool { return len(w.watch.recent()) > 0 })
-	// ...meanwhile the daemon writes on...
-	w.Write([]byte("4\n"))
-	w.Write([]byte("5\n"))
-	// ...then logrotate truncates.
-	if err := os.Truncate(path, 0); err != nil {
-		t.Fatal(err)
-	}
-	w.Write([]byte("6\n"))
-	rotated, _ := os.ReadFile(path + ".1")
-	current, _ := os.ReadFile(path)
-	if got := string(rotated) + string(current); got != "1\n2\n3\n4\n5\n6\n" {
-		t.Fatalf("rotated %q + current %q: lines lost or out of order", rotated, current)
-	}
-}
-
-// Without a copy to learn from, the truncation is noted, not guessed at.
-func TestTruncationWithoutCopyIsNoted(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "svc.log")
-	w, err := NewWriter(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
-	w.Write([]byte("1\n2\n"))
-	os.Truncate(path, 0)
-	w.Write([]byte("3\n"))
-	b, _ := os.ReadFile(path)
-	if !strings.HasPrefix(string(b), "lsbinit: the log was truncated") || !strings.HasSuffix(string(b), "\n3\n") {
-		t.Fatalf("log after truncation: %q", b)
 	}
 }
 

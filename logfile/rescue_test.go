@@ -3,36 +3,79 @@ package logfile
 import (
 	"os"
 	"path/filepath"
+	"runtime"
+	"strings"
 	"testing"
 )
 
-// The truncate may land between the Writer's look at the file and its
-// write: the write then goes to the start of the cut file. The lines the
-// copy missed must still come back, and before that write's.
-func TestTruncatedUnderTheWrite(t *testing.T) {
+// newLog opens a Writer on svc.log in a fresh directory.
+func newLog(t *testing.T) (*Writer, string) {
+	t.Helper()
 	path := filepath.Join(t.TempDir(), "svc.log")
 	w, err := NewWriter(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer w.Close()
+	t.Cleanup(func() { w.Close() })
+	return w, path
+}
+
+// copyTo plays logrotate's copy: the log as it is now, into dst.
+func copyTo(t *testing.T, path, dst string) {
+	t.Helper()
+	b, _ := os.ReadFile(path)
+	if err := os.WriteFile(dst, b, 0o640); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// joined returns the files' contents, one after the other.
+func joined(paths ...string) string {
+	var b strings.Builder
+	for _, p := range paths {
+		data, _ := os.ReadFile(p)
+		b.Write(data)
+	}
+	return b.String()
+}
+
+// TestCopytruncateRescue plays logrotate's copytruncate with the worst
+// timing: lines are written after the copy was taken and before the
+// truncate. The next write must first restore them, in order.
+func TestCopytruncateRescue(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the rescue watches the directory with inotify")
+	}
+	w, path := newLog(t)
+	for _, l := range []string{"1\n", "2\n", "3\n"} {
+		w.Write([]byte(l))
+	}
+	copyTo(t, path, path+".1")
+	waitFor(t, func() bool { return len(w.watch.recent()) > 0 })
+	w.Write([]byte("4\n")) // meanwhile the daemon writes on...
+	w.Write([]byte("5\n"))
+	os.Truncate(path, 0) // ...then logrotate truncates
+	w.Write([]byte("6\n"))
+	if got := joined(path+".1", path); got != "1\n2\n3\n4\n5\n6\n" {
+		t.Fatalf("rotated + current = %q: lines lost or out of order", got)
+	}
+}
+
+// The truncate may land between the Writer's look at the file and its
+// write: the write then goes to the start of the cut file. The lines the
+// copy missed must still come back, and before that write's.
+func TestTruncatedUnderTheWrite(t *testing.T) {
+	w, path := newLog(t)
 	w.Write([]byte("1\n2\n"))
-	copied, _ := os.ReadFile(path)
-	if err := os.WriteFile(path+".1", copied, 0o640); err != nil {
-		t.Fatal(err)
-	}
+	copyTo(t, path, path+".1")
 	w.Write([]byte("3\n")) // after the copy's last read
-	if err := os.Truncate(path, 0); err != nil {
-		t.Fatal(err)
-	}
+	os.Truncate(path, 0)
 	w.mu.Lock()
 	w.writeThrough([]byte("4\n")) // as if the look came just before the cut
 	w.mu.Unlock()
 	w.Write([]byte("5\n"))
-	rotated, _ := os.ReadFile(path + ".1")
-	current, _ := os.ReadFile(path)
-	if got := string(rotated) + string(current); got != "1\n2\n3\n4\n5\n" {
-		t.Fatalf("rotated %q + current %q: lines lost or out of order", rotated, current)
+	if got := joined(path+".1", path); got != "1\n2\n3\n4\n5\n" {
+		t.Fatalf("rotated + current = %q: lines lost or out of order", got)
 	}
 }
 
@@ -41,33 +84,31 @@ func TestTruncatedUnderTheWrite(t *testing.T) {
 // any journal; the rescue must go by the copy whose end it can compare,
 // and write nothing again.
 func TestRescueAfterTwoRotations(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "svc.log")
-	w, err := NewWriter(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
+	w, path := newLog(t)
 	w.Write([]byte("1\n2\n3\n"))
-	copied, _ := os.ReadFile(path)
-	if err := os.WriteFile(path+".1", copied, 0o640); err != nil {
-		t.Fatal(err)
-	}
+	copyTo(t, path, path+".1")
 	os.Truncate(path, 0)
 	// The second rotation: .1 moves to .2, an empty .1 is the new copy.
 	if err := os.Rename(path+".1", path+".2"); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(path+".1", nil, 0o640); err != nil {
-		t.Fatal(err)
-	}
+	copyTo(t, path, path+".1")
 	os.Truncate(path, 0)
 	w.Write([]byte("4\n"))
-	older, _ := os.ReadFile(path + ".2")
-	empty, _ := os.ReadFile(path + ".1")
-	current, _ := os.ReadFile(path)
-	if got := string(older) + string(empty) + string(current); got != "1\n2\n3\n4\n" {
-		t.Fatalf("copies %q, %q + current %q: lines lost or written twice", older, empty, current)
+	if got := joined(path+".2", path+".1", path); got != "1\n2\n3\n4\n" {
+		t.Fatalf("copies + current = %q: lines lost or written twice", got)
+	}
+}
+
+// Without a copy to learn from, the truncation is noted, not guessed at.
+func TestTruncationWithoutCopyIsNoted(t *testing.T) {
+	w, path := newLog(t)
+	w.Write([]byte("1\n2\n"))
+	os.Truncate(path, 0)
+	w.Write([]byte("3\n"))
+	b, _ := os.ReadFile(path)
+	if !strings.HasPrefix(string(b), "lsbinit: the log was truncated") || !strings.HasSuffix(string(b), "\n3\n") {
+		t.Fatalf("log after truncation: %q", b)
 	}
 }
 
