@@ -111,6 +111,9 @@ func (sv *Supervisor) waitReady() readyEnd {
 				return endReady
 			}
 		case <-settle:
+			if sv.endedMeanwhile() {
+				return endDied
+			}
 			return endReady
 		case <-notified:
 			return endReady
@@ -118,6 +121,25 @@ func (sv *Supervisor) waitReady() readyEnd {
 			return endTimeout
 		}
 	}
+}
+
+// endedMeanwhile reports, when a timer has fired, whether the daemon ended
+// before it did: a supervisor kept from running for a while (a loaded
+// machine) may find the timer and the daemon's exit ready at once, and
+// must not take the timer for a proof of life. When the daemon is gone it
+// waits a little for its exit's report.
+func (sv *Supervisor) endedMeanwhile() bool {
+	sv.reapIfExited()
+	// The state first: a zombie reaped between the two looks is then
+	// found gone by the second, never taken for alive.
+	if st := proc.State(sv.pid); !sv.dead && (st == "Z" || !proc.Alive(sv.pid)) {
+		select {
+		case err := <-sv.exited:
+			sv.reaped(err)
+		case <-time.After(5 * time.Second):
+		}
+	}
+	return sv.dead
 }
 
 // awaitReady waits for a starting daemon to be ready. A daemon that exits
