@@ -2,6 +2,7 @@ package initd
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"os"
@@ -59,7 +60,7 @@ func (r *runner) restartInPlace() (done bool, err error) {
 	var ne net.Error
 	switch {
 	case !ok && errors.As(rd.err, &ne) && ne.Timeout():
-		return true, exitcode.Fail(exitcode.Failed, "%s: the supervisor (pid %d) did not finish the restart in time", c.Name, in.state.Supervisor)
+		return true, relayed(exitcode.Failed, msgs.String()+fmt.Sprintf("%s: the supervisor (pid %d) did not finish the restart in time", c.Name, in.state.Supervisor))
 	case !ok, code == daemon.Incompatible:
 		return false, nil // gone meanwhile, or a new supervisor is needed
 	case code != 0:
