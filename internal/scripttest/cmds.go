@@ -15,7 +15,7 @@ package scripttest
 //	                           (! pidalive: it is not; a zombie is dead).
 //	daemonpid FILE             FILE holds exactly "PID\n", and PID is a live
 //	                           test daemon running its body (not a
-//	                           supervisor).
+//	                           supervisor), or beginning to within seconds.
 //	readpid VAR FILE           set $VAR to the PID in pidfile FILE.
 //	signal [-parent] SIG FILE  send SIG (TERM, KILL, HUP, 9, ...) to the PID
 //	                           in pidfile FILE, or with -parent to its parent
@@ -163,9 +163,14 @@ func cmdDaemonpid(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("usage: daemonpid FILE")
 	}
 	pid := pidOf(ts, args[0])
-	if !RunsDaemonBody(pid) {
-		ts.Fatalf("pid %d (from %s) is not a live test daemon (state %q, cmdline %q)",
-			pid, args[0], ProcState(pid), NulList(pid, "cmdline"))
+	// A daemon is ready by READY=exec's bound when it is still alive
+	// after it, wherever it is in its start-up (a loaded machine may not
+	// have run it at all): give its body a moment to begin.
+	for deadline := time.Now().Add(defaultWait); !RunsDaemonBody(pid); time.Sleep(10 * time.Millisecond) {
+		if !Alive(pid) || time.Now().After(deadline) {
+			ts.Fatalf("pid %d (from %s) is not a live test daemon (state %q, cmdline %q)",
+				pid, args[0], ProcState(pid), NulList(pid, "cmdline"))
+		}
 	}
 }
 
