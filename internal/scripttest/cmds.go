@@ -23,7 +23,8 @@ package scripttest
 //	                           "kill": testscript has a builtin kill, for
 //	                           background commands, that knows no TERM.)
 //	countprocs N TAG           exactly N test daemons (see daemonpid) whose
-//	                           command line mentions TAG are alive.
+//	                           command line mentions TAG are alive (fewer
+//	                           are given seconds to begin; more fail).
 //	waitprocs N TAG [DUR]      wait until countprocs N TAG holds.
 //	writedeadpid FILE          write to FILE, as a pidfile, the PID of a
 //	                           process that has exited and been reaped.
@@ -215,7 +216,13 @@ func cmdCountprocs(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	want, err := strconv.Atoi(args[0])
 	ts.Check(err)
-	if got := Daemons(args[1]); len(got) != want {
+	// Fewer is waited on a moment (a daemon just started may not have
+	// begun its body yet: see daemonpid); more fails at once.
+	got := Daemons(args[1])
+	for deadline := time.Now().Add(defaultWait); len(got) < want && time.Now().Before(deadline); got = Daemons(args[1]) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if len(got) != want {
 		ts.Fatalf("%d daemons %v mention %s, want %d", len(got), got, args[1], want)
 	}
 }
