@@ -21,25 +21,41 @@ const recentMax = 8
 // where the journal starts (which matches anything): after two quick
 // rotations the newest copy may be an empty file's, while the one before
 // holds everything the journal does.
+// The copies the watch holds are weighed first; the directory is read only
+// when none of them ends as the journal says.
 func (w *Writer) missingFromCopy() ([]byte, bool) {
+	var fallback []byte
+	found := false
+	weigh := func(copies []*os.File) bool {
+		for _, cp := range copies {
+			fix, ok, sure := w.j.missing(cp)
+			switch {
+			case ok && sure:
+				fallback, found = fix, true
+				return true
+			case ok && !found:
+				fallback, found = fix, true
+			}
+		}
+		return false
+	}
+	if weigh(w.watch.recent()) {
+		return fallback, true
+	}
 	scanned := recentCopies(w.path)
 	defer func() {
 		for _, f := range scanned {
 			f.Close()
 		}
 	}()
-	var fallback []byte
-	found := false
-	for _, cp := range append(w.watch.recent(), scanned...) {
-		fix, ok, sure := w.j.missing(cp)
-		switch {
-		case ok && sure:
-			return fix, true
-		case ok && !found:
-			fallback, found = fix, true
-		}
-	}
+	weigh(scanned)
 	return fallback, found
+}
+
+// isCopy reports whether name, beside the log named base, may be a copy
+// logrotate made of it (svc.log.1, svc.log-20261121), not a compressed one.
+func isCopy(base, name string) bool {
+	return name != base && strings.HasPrefix(name, base) && !strings.HasSuffix(name, ".gz")
 }
 
 // recentCopies opens the files beside path whose names start with path's
@@ -58,7 +74,7 @@ func recentCopies(path string) []*os.File {
 	var cands []cand
 	for _, e := range ents {
 		name := e.Name()
-		if name == base || !strings.HasPrefix(name, base) || strings.HasSuffix(name, ".gz") {
+		if !isCopy(base, name) {
 			continue
 		}
 		info, err := e.Info()

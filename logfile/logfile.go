@@ -96,10 +96,11 @@ func (w *Writer) use(f *os.File) {
 	w.f = f
 	info, err := f.Stat()
 	w.regular = err == nil && info.Mode().IsRegular()
-	w.j.reset(0)
+	var end int64
 	if w.regular {
-		w.j.reset(info.Size())
+		end = info.Size()
 	}
+	w.j.reset(end)
 }
 
 // Write appends p. It reports success even when the file cannot take the

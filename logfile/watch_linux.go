@@ -52,7 +52,7 @@ func (cw *copyWatch) run() {
 			ev := (*unix.InotifyEvent)(unsafe.Pointer(&buf[off]))
 			name := strings.TrimRight(string(buf[off+unix.SizeofInotifyEvent:off+unix.SizeofInotifyEvent+int(ev.Len)]), "\x00")
 			off += unix.SizeofInotifyEvent + int(ev.Len)
-			if name != cw.base && strings.HasPrefix(name, cw.base) && !strings.HasSuffix(name, ".gz") {
+			if isCopy(cw.base, name) {
 				cw.opened(filepath.Join(cw.dir, name))
 			}
 		}
