@@ -16,10 +16,11 @@ import (
 //	2  exitcode: the one map from errors to exit codes
 //	3  spec: the resolved service
 //	4  what reads a spec: the supervisor, and config, which writes one
-//	5  initd: the actions, run by the operator's process
-//	6  what runs on them: the library's face (lsb), the binary's commands
-//	7  the binary's command line (cli), programs built on lsb
-//	8  the lsbinit binary
+//	5  initd: the actions, run by the operator's process; unit: the
+//	   definitions for other supervisors
+//	6  what runs on them: the binary's commands (install, selftest)
+//	7  the library's face (lsb), the binary's command line (cli)
+//	8  the lsbinit binary, programs built on lsb
 var layers = map[string]int{
 	"internal/names":                     0,
 	"bench/floor":                        0,
@@ -32,6 +33,7 @@ var layers = map[string]int{
 	"internal/daemon":                    0,
 	"internal/launchd":                   0,
 	"internal/runstate":                  0,
+	"internal/initsys":                   0,
 	"internal/proc":                      1,
 	"internal/ready":                     1,
 	"internal/actionlock":                1,
@@ -43,14 +45,14 @@ var layers = map[string]int{
 	"internal/config":                    4,
 	"internal/supervisor":                4,
 	"internal/initd":                     5,
-	"lsb":                                6,
+	"lsb":                                7,
 	"internal/install":                   6,
-	"internal/unit":                      6,
+	"internal/unit":                      5,
 	"internal/selftest":                  6,
 	"internal/scripttest":                6,
 	"internal/testdaemon/cmd/testdaemon": 6,
-	"internal/testdaemon/cmd/lsbdaemon":  7,
-	"examples/hello":                     7,
+	"internal/testdaemon/cmd/lsbdaemon":  8,
+	"examples/hello":                     8,
 	"internal/cli":                       7,
 	"":                                   8,
 }

@@ -1,7 +1,10 @@
 // Package lsb turns a program into an LSB init script: it implements the
 // actions of the LSB Core specification ("Init Script Actions": start, stop,
 // restart, try-restart, reload, force-reload, status) with their exact exit
-// codes, plus run, check, header, version and help.
+// codes, plus run, check, header, logs, version and help; and install and
+// uninstall, which register the program with the init system the machine
+// boots (a systemd unit, sysvinit rc links, an OpenRC script or a runit
+// service, each running the program itself) and take it away again.
 //
 // A Go program becomes its own init script with one call:
 //

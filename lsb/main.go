@@ -1,10 +1,13 @@
 package lsb
 
 import (
+	"fmt"
 	"os"
 
 	"github.com/lsbinit/lsbinit/internal/daemon"
+	"github.com/lsbinit/lsbinit/internal/exitcode"
 	"github.com/lsbinit/lsbinit/internal/initd"
+	"github.com/lsbinit/lsbinit/internal/install"
 	"github.com/lsbinit/lsbinit/internal/names"
 	"github.com/lsbinit/lsbinit/internal/supervisor"
 )
@@ -16,7 +19,9 @@ func Main(s Service) {
 }
 
 // Invoke runs the action named in args ([-q] ACTION) for s and returns
-// its exit code. The program is re-executed with its original os.Args
+// its exit code. `install` and `uninstall` register the program with
+// the machine's init system and take it away again, as `lsbinit install`
+// does for a config (README, "Registering a service at boot"). The program is re-executed with its original os.Args
 // to become the background supervisor (and, for a Go daemon, the daemon),
 // so a re-executed program must build the same Service: see the package
 // doc, "Roles".
@@ -31,6 +36,13 @@ func Invoke(s Service, args []string) ExitCode {
 		// typed in its code, is what the supervisor runs.
 		os.Unsetenv(daemon.SpecEnv)
 		return ExitCode(supervisor.Child(c, err))
+	}
+	if len(args) > 0 && (args[0] == "install" || args[0] == "uninstall") {
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return ExitCode(exitcode.Of(err))
+		}
+		return ExitCode(install.Program(c, args[0], args[1:], os.Stdout, os.Stderr))
 	}
 	return initd.Invoke(c, err, args)
 }

@@ -3,6 +3,8 @@ package initd
 import (
 	"fmt"
 	"strings"
+
+	"github.com/lsbinit/lsbinit/internal/spec"
 )
 
 // marker builds the block's first or last line at run time: a program
@@ -53,3 +55,8 @@ func chkconfigLevels(levels string) string {
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// Header is the LSB comment block of the service c, as its header action
+// prints it: the program's own embedded block, or one rendered from
+// c.Header.
+func Header(c *spec.Spec) string { return header(&service{c}) }

@@ -32,13 +32,15 @@ func Invoke(c *spec.Spec, resolveErr error, args []string) exitcode.Code {
 		fmt.Fprintln(stdout, versionLine(c))
 		return exitcode.OK
 	}
-	if !inv.verbose && !inv.json && shouldRedirect(gatherRedirectFacts(c.Name, action)) {
-		if !inv.quiet {
-			fmt.Fprintf(stdout, "Redirecting to systemctl %s %s.service\n", action, c.Name)
-		}
-		err := redirect(c.Name, action)
-		fmt.Fprintf(stderr, "%s: running systemctl: %v\n", name, err)
-		return exitcode.Failed
+	var f redirectFacts
+	if !inv.verbose && !inv.json {
+		f = gatherRedirectFacts(c.Name, action, c.NoReload)
+	}
+	if routeFor(f) == routeSystemctl {
+		// systemd owns the service, whatever its config says now.
+		r := &runner{c: &service{c}, p: newPrinter(stdout, stderr, inv.quiet), inv: inv}
+		r.c.Stdout, r.c.Stderr = stdout, stderr
+		return r.bySystemctl(action)
 	}
 	if resolveErr != nil {
 		fmt.Fprintf(stderr, "%v\n", resolveErr)
@@ -48,6 +50,12 @@ func Invoke(c *spec.Spec, resolveErr error, args []string) exitcode.Code {
 		return forManager(action, exitcode.Of(resolveErr))
 	}
 	r := &runner{c: &service{c}, p: newPrinter(c.Stdout, c.Stderr, inv.quiet), inv: inv}
+	switch routeFor(f) {
+	case routeTransient:
+		return r.transient(action, args)
+	case routeRunit:
+		return r.byRunit(action, f.runsv)
+	}
 	return forManager(action, r.do(action))
 }
 

@@ -4,9 +4,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
-
-	"github.com/lsbinit/lsbinit/internal/exitcode"
 )
 
 // rcLinks returns the rc?.d links of the service.
@@ -15,12 +12,18 @@ func (o *options) rcLinks() []string {
 	return links
 }
 
+// runlevelLinks returns OpenRC's runlevel links of the service.
+func (o *options) runlevelLinks() []string {
+	links, _ := filepath.Glob(filepath.Join(o.etc, "runlevels", "*", o.name))
+	return links
+}
+
 // tool finds an init tool on PATH or in the usual sbin directories.
 func tool(name string) string {
 	if p, err := exec.LookPath(name); err == nil {
 		return p
 	}
-	for _, d := range []string{"/usr/sbin", "/sbin", "/usr/lib/lsb"} {
+	for _, d := range []string{"/usr/sbin", "/sbin", "/usr/bin", "/bin", "/usr/lib/lsb"} {
 		p := filepath.Join(d, name)
 		if info, err := os.Stat(p); err == nil && info.Mode().IsRegular() && info.Mode()&0o111 != 0 {
 			return p
@@ -29,30 +32,43 @@ func tool(name string) string {
 	return ""
 }
 
-// run runs an init tool, passing its output through.
-func (o *options) run(path string, args ...string) exitcode.Code {
-	line := filepath.Base(path) + " " + strings.Join(args, " ")
-	if o.dryRun {
-		o.step("run %s", line)
-		return exitcode.OK
+// systemctl is systemctl's path.
+func systemctl() string {
+	if p := tool("systemctl"); p != "" {
+		return p
 	}
-	cmd := exec.Command(path, args...)
-	cmd.Stdout, cmd.Stderr = o.stdout, o.stderr
-	if err := cmd.Run(); err != nil {
-		return o.fail(exitcode.Failed, "%s failed: %v", line, err)
-	}
-	o.step("ran %s", line)
-	return exitcode.OK
+	return "/usr/bin/systemctl"
 }
 
-// register enables the service at boot with the system's tool.
-func (o *options) register() exitcode.Code {
-	if p := tool("update-rc.d"); p != "" {
-		return o.run(p, o.name, "defaults")
+// runitServiceDirs are the directories runsvdir watches, under /etc or
+// $LSBINIT_ETC (Debian's and Devuan's /etc/service), and outside it
+// (Void's /var/service, Artix's /run/runit/service, the classic /service)
+// only on the real system.
+func (o *options) runitServiceDirs() []string {
+	dirs := []string{o.path("service")}
+	if o.realEtc {
+		dirs = append(dirs, "/var/service", "/run/runit/service", "/service")
 	}
-	if p := tool("chkconfig"); p != "" {
-		return o.run(p, "--add", o.name)
+	return dirs
+}
+
+// runitServiceDir is the first of runitServiceDirs that exists, or "".
+func (o *options) runitServiceDir() string {
+	for _, d := range o.runitServiceDirs() {
+		if info, err := os.Stat(d); err == nil && info.IsDir() {
+			return d
+		}
 	}
-	o.step("not enabled at boot: neither update-rc.d nor chkconfig is installed")
-	return exitcode.OK
+	return ""
+}
+
+// runitSvDir is the service's directory: /etc/sv/NAME (Debian, Void), or
+// /etc/runit/sv/NAME where that is the convention (Artix).
+func (o *options) runitSvDir() string {
+	if _, err := os.Stat(o.path("sv")); err != nil {
+		if info, err := os.Stat(o.path("runit/sv")); err == nil && info.IsDir() {
+			return o.path("runit/sv/" + o.name)
+		}
+	}
+	return o.path("sv/" + o.name)
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 
@@ -18,7 +19,8 @@ import (
 // it (insserv rewrites all rc links and has no lock of its own), and when
 // the script ends, even when it fails, removes whatever of NAME is left:
 // /etc/init.d/NAME, /etc/rc?.d/[SK]??NAME, /etc/insserv/overrides/NAME,
-// /etc/lsbinit/NAME.conf (then runs `update-rc.d NAME remove` if there
+// /etc/lsbinit/NAME.conf, and the systemd, runit and OpenRC files of
+// regLeft (then runs `update-rc.d NAME remove` if there
 // were rc links, so insserv forgets NAME), and logs what it had to remove.
 // (The daemons themselves die with the script: their command lines
 // mention $WORK.)
@@ -34,16 +36,28 @@ func regCheckName(ts *testscript.TestScript, name string) {
 	}
 }
 
-// regLeft returns what of service name is under /etc.
+// regLeft returns what of service name is under /etc: its init script,
+// insserv override and config, rc links, systemd units (and their links
+// in .wants directories), runit service directory and link, and OpenRC
+// runlevel links.
 func regLeft(name string) []string {
 	var left []string
-	for _, p := range []string{"/etc/init.d/" + name, "/etc/insserv/overrides/" + name, "/etc/lsbinit/" + name + ".conf"} {
+	for _, p := range []string{"/etc/init.d/" + name, "/etc/insserv/overrides/" + name, "/etc/lsbinit/" + name + ".conf",
+		"/etc/sv/" + name, "/etc/service/" + name} {
 		if _, err := os.Lstat(p); err == nil {
 			left = append(left, p)
 		}
 	}
 	links, _ := filepathGlob("/etc/rc?.d/[SK][0-9][0-9]" + name)
-	return append(left, links...)
+	left = append(left, links...)
+	for _, pattern := range []string{"/etc/systemd/system/" + name + ".service", "/etc/systemd/system/" + name + ".socket",
+		"/etc/systemd/system/" + name + "-*.socket", "/etc/systemd/system/*.wants/" + name + ".service",
+		"/etc/systemd/system/*.wants/" + name + ".socket", "/etc/systemd/system/*.wants/" + name + "-*.socket",
+		"/etc/runlevels/*/" + name} {
+		m, _ := filepath.Glob(pattern)
+		left = append(left, m...)
+	}
+	return left
 }
 
 func cmdRegservice(ts *testscript.TestScript, neg bool, args []string) {
@@ -69,7 +83,7 @@ func cmdRegservice(ts *testscript.TestScript, neg bool, args []string) {
 		links := false
 		for _, p := range left {
 			links = links || strings.HasPrefix(p, "/etc/rc")
-			if err := os.Remove(p); err != nil {
+			if err := os.RemoveAll(p); err != nil {
 				ts.Logf("%v", err)
 			}
 		}

@@ -29,7 +29,7 @@ import (
 //     "no limit", when the schedule repeats forever).
 //   - LISTEN: Sockets, a key per descriptor name (see launchdSockets).
 func launchd(s *job) []byte {
-	c := s.cfg
+	c := s.svc
 	var b bytes.Buffer
 	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
 	b.WriteString(`<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">` + "\n")
@@ -55,7 +55,7 @@ func launchd(s *job) []byte {
 		b.WriteString("\t<false/>\n")
 	}
 	key("WorkingDirectory")
-	str("\t", c.Chdir)
+	str("\t", c.Dir)
 	key("ExitTimeOut")
 	timeout := int64(0)
 	if d, ok := s.stopTimeout(); ok {

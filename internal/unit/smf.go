@@ -28,7 +28,7 @@ import (
 // It is a little longer than a screen: it is the manifest's one template,
 // element by element, which reads best in one piece.
 func smf(s *job) []byte {
-	c := s.cfg
+	c := s.svc
 	fmri := "site/" + c.Name
 	m := smfBundle{
 		Type: "manifest",

@@ -169,11 +169,11 @@ func socketNames(units []socketUnit) []string {
 
 // systemdSocket writes the socket unit u of the service.
 func systemdSocket(s *job, u socketUnit) []byte {
-	c := s.cfg
+	c := s.svc
 	var b strings.Builder
 	line := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
 
-	line("# %s, written by `lsbinit unit %s --for systemd` from %s.", u.name, c.Name, oneLine(s.source()))
+	line("# %s, written by %s from %s.", u.name, s.writtenBy("systemd"), oneLine(s.source()))
 	line("# systemd opens these LISTEN sockets and passes them to %s.service,", s.unit)
 	line("# whose lsbinit hands them to the daemon in LISTEN's order and with")
 	line("# LISTEN's names.")

@@ -24,11 +24,11 @@ import (
 //     before and named in Sockets=: systemd passes run their sockets
 //     (LISTEN_FDS, LISTEN_FDNAMES), which run hands to the daemon.
 func systemd(s *job) []byte {
-	c := s.cfg
+	c := s.svc
 	var b strings.Builder
 	line := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
 
-	line("# %s.service, written by `lsbinit unit %s --for systemd` from %s.", s.unit, c.Name, oneLine(s.source()))
+	line("# %s.service, written by %s from %s.", s.unit, s.writtenBy("systemd"), oneLine(s.source()))
 	line("# lsbinit runs the daemon (`run`): it applies the config, reports readiness,")
 	line("# restarts the daemon per RESPAWN and stops it per STOP_SCHEDULE.")
 	line("[Unit]")

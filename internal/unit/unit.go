@@ -1,6 +1,7 @@
 // Package unit writes service definitions for other supervisors: a systemd
-// unit, an upstart job, an SMF manifest and a launchd plist. Each one runs
-// the daemon through `lsbinit NAME run` (or, for SMF, `start` and `stop`),
+// unit, an OpenRC script, a runit service directory, an upstart job, an
+// SMF manifest and a launchd plist. Each one runs the daemon through
+// `lsbinit NAME run` (or, for SMF and OpenRC, `start` and `stop`),
 // so that the supervisor supervises lsbinit and lsbinit keeps its own
 // guarantees: the config, the pidfile, the log, readiness, RESPAWN and the
 // stop schedule. LISTEN's sockets become systemd socket units beside the
@@ -15,6 +16,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -24,14 +26,16 @@ import (
 	"github.com/lsbinit/lsbinit/internal/spec"
 )
 
-const usage = `Usage: lsbinit unit NAME --for systemd|upstart|smf|launchd [-c FILE] [-o FILE]
-       lsbinit unit -c FILE --for systemd|upstart|smf|launchd [-o FILE]
+const usage = `Usage: lsbinit unit NAME --for SUPERVISOR [-c FILE] [-o FILE]
+       lsbinit unit -c FILE --for SUPERVISOR [-o FILE]
+SUPERVISOR: systemd, openrc, runit, upstart, smf or launchd.
 Writes a service definition that runs NAME through lsbinit, to stdout or
 to FILE (replaced atomically; a symbolic link there is refused).
 With LISTEN, systemd also gets socket units: UNIT.socket and, for other
 descriptor names, UNIT-FDNAME.socket, UNIT being FILE's name without
-.service (else NAME). They are written beside FILE, or printed after
-the service unit, each after a line "# ==> UNIT.socket <==".
+.service (else NAME); runit gets a finish script beside its run script.
+They are written beside FILE, or printed after the definition, each
+after a line "# ==> NAME <==".
 `
 
 // supervisors maps --for to the writer of that supervisor's definition.
@@ -40,16 +44,17 @@ var supervisors = map[string]func(*job) []byte{
 	"upstart": upstart,
 	"smf":     smf,
 	"launchd": launchd,
+	"openrc":  openrc,
+	"runit":   runit,
 }
 
 // job is what every writer needs.
 type job struct {
-	cfg  *config.Config
-	svc  *spec.Spec // the service cfg resolves to
-	exe  string     // absolute path of the lsbinit binary
-	file string     // absolute path of -c FILE, or ""
-	name bool       // whether the command line must name the service
-	unit string     // the systemd unit's name without ".service"
+	svc     *spec.Spec // the service, complete
+	sources []string   // the config files it was read from
+	argv    []string   // the command line before the action: lsbinit [-c FILE] [NAME], or a Go program
+	unit    string     // the systemd unit's name without ".service"
+	by      string     // the command that wrote the definition, for its first comment; "" for lsbinit unit
 
 	sockets []socketUnit // systemd's socket units for LISTEN
 }
@@ -58,21 +63,26 @@ type job struct {
 type file struct {
 	name string // its name beside the definition; "" for the definition
 	data []byte
+	exec bool // a script: mode 0755
 }
 
 // definition writes the files of the service's definition for
-// supervisor: the definition, then systemd's socket units.
+// supervisor: the definition, then systemd's socket units or runit's
+// finish script.
 func definition(supervisor string, s *job) ([]file, error) {
 	if supervisor == "systemd" && len(s.svc.Listen) > 0 {
-		units, err := socketUnits(s.unit, s.cfg.Name, s.svc.Listen)
+		units, err := socketUnits(s.unit, s.svc.Name, s.svc.Listen)
 		if err != nil {
 			return nil, err
 		}
 		s.sockets = units
 	}
-	files := []file{{data: supervisors[supervisor](s)}}
+	files := []file{{data: supervisors[supervisor](s), exec: supervisor == "openrc" || supervisor == "runit"}}
 	for _, u := range s.sockets {
 		files = append(files, file{name: u.name, data: systemdSocket(s, u)})
+	}
+	if supervisor == "runit" {
+		files = append(files, file{name: "finish", data: runitFinish(s), exec: true})
 	}
 	return files, nil
 }
@@ -87,16 +97,17 @@ func unitName(output, service string) string {
 	return service
 }
 
-// command is the lsbinit command line that runs action for the service.
+// command is the command line that runs action for the service.
 func (s *job) command(action string) []string {
-	argv := []string{s.exe}
-	if s.file != "" {
-		argv = append(argv, "-c", s.file)
+	return append(slices.Clone(s.argv), action)
+}
+
+// writtenBy names the command that wrote the definition for supervisor.
+func (s *job) writtenBy(supervisor string) string {
+	if s.by != "" {
+		return "`" + s.by + "`"
 	}
-	if s.name {
-		argv = append(argv, s.cfg.Name)
-	}
-	return append(argv, action)
+	return fmt.Sprintf("`lsbinit unit %s --for %s`", s.svc.Name, supervisor)
 }
 
 // canReload reports whether the service supports reload.
@@ -124,10 +135,10 @@ func seconds(d time.Duration) int64 {
 
 // source names the config files in a comment.
 func (s *job) source() string {
-	if len(s.cfg.Files) == 0 {
+	if len(s.sources) == 0 {
 		return "its defaults"
 	}
-	return strings.Join(s.cfg.Files, ", ")
+	return strings.Join(s.sources, ", ")
 }
 
 // runlevels returns the digits of a runlevel list ("2 3 4 5" → "2345").
@@ -196,14 +207,14 @@ func parseArgs(args []string, getenv func(string) string) (options, bool, error)
 	case o.forName == "":
 		return o, false, errors.New("--for is required")
 	case supervisors[o.forName] == nil:
-		return o, false, fmt.Errorf("unknown supervisor %q (--for systemd, upstart, smf or launchd)", o.forName)
+		return o, false, fmt.Errorf("unknown supervisor %q (--for systemd, openrc, runit, upstart, smf or launchd)", o.forName)
 	case o.name == "" && o.file == "":
 		return o, false, errors.New("which service? Give NAME or -c FILE")
 	}
 	return o, false, nil
 }
 
-// Main is `lsbinit unit NAME --for systemd|upstart|smf|launchd`.
+// Main is `lsbinit unit NAME --for SUPERVISOR`.
 func Main(args []string, getenv func(string) string, stdout, stderr io.Writer) exitcode.Code {
 	if getenv == nil {
 		getenv = func(string) string { return "" }
@@ -255,27 +266,79 @@ func newJob(o options, getenv func(string) string, stderr io.Writer) (*job, exit
 		fmt.Fprintf(stderr, "lsbinit unit: config file name %q holds control characters\n", o.file)
 		return nil, exitcode.Usage
 	}
-	s := &job{cfg: cfg, svc: cfg.Spec(), file: o.file, unit: unitName(o.output, cfg.Name)}
+	svc := cfg.Spec()
+	if err := svc.Complete(); err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", cfg.Name, err)
+		return nil, exitcode.Of(err)
+	}
 	implied := o.file != "" && strings.TrimSuffix(filepath.Base(o.file), ".conf") == cfg.Name
-	s.name = !implied
-	if s.name && !addressable(cfg.Name) {
+	if !implied && !addressable(cfg.Name) {
 		fmt.Fprintf(stderr, "lsbinit unit: a service named %q cannot be run as `lsbinit %s ACTION`; give its config as -c DIR/%s.conf\n", cfg.Name, cfg.Name, cfg.Name)
 		return nil, exitcode.Usage
 	}
+	exe, err := Executable()
+	if err != nil {
+		fmt.Fprintf(stderr, "lsbinit unit: %v\n", err)
+		return nil, exitcode.Failed
+	}
+	argv := []string{exe}
+	if o.file != "" {
+		argv = append(argv, "-c", o.file)
+	}
+	if !implied {
+		argv = append(argv, cfg.Name)
+	}
+	s := &job{svc: svc, sources: cfg.Files, argv: argv, unit: unitName(o.output, cfg.Name)}
+	return s, exitcode.OK
+}
+
+// Executable is the absolute path of the running program, as definitions
+// name it.
+func Executable() (string, error) {
 	exe, err := os.Executable()
 	if err == nil {
 		exe, err = filepath.Abs(exe)
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "lsbinit unit: cannot find the lsbinit binary: %v\n", err)
-		return nil, exitcode.Failed
+		return "", fmt.Errorf("cannot find the program's own path: %v", err)
 	}
 	if strings.ContainsFunc(exe, isControl) {
-		fmt.Fprintf(stderr, "lsbinit unit: the lsbinit binary's path %q holds control characters\n", exe)
-		return nil, exitcode.Failed
+		return "", fmt.Errorf("the program's path %q holds control characters", exe)
 	}
-	s.exe = exe
-	return s, exitcode.OK
+	return exe, nil
 }
 
 func isControl(r rune) bool { return r < ' ' || r == 0x7f }
+
+// File is one file of a service's definition, as Files returns it.
+type File struct {
+	Name string // the file's name in its directory
+	Data []byte
+	Exec bool // a script, mode 0755 (else 0644)
+}
+
+// Files returns the definition of the complete service svc for
+// supervisor ("systemd", "openrc", "runit", "upstart", "smf", "launchd"),
+// as `lsbinit install` and a Go program's install put them in place:
+// argv is the command line that runs an action but for the action
+// itself (lsbinit NAME, or the Go program), sources the config files
+// svc was read from, and by names the command in the files' first
+// comment ("lsbinit install NAME"). The definition comes first, named NAME.service for systemd,
+// NAME for OpenRC, run for runit; then the files beside it.
+func Files(supervisor string, svc *spec.Spec, argv, sources []string, by string) ([]File, error) {
+	if supervisors[supervisor] == nil {
+		return nil, fmt.Errorf("unknown supervisor %q", supervisor)
+	}
+	s := &job{svc: svc, sources: sources, argv: argv, unit: svc.Name, by: by}
+	files, err := definition(supervisor, s)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]File, len(files))
+	for i, f := range files {
+		out[i] = File{Name: f.name, Data: f.data, Exec: f.exec}
+	}
+	out[0].Name = map[string]string{"systemd": svc.Name + ".service", "openrc": svc.Name, "runit": "run",
+		"upstart": svc.Name + ".conf", "smf": svc.Name + ".xml", "launchd": svc.Name + ".plist"}[supervisor]
+	return out, nil
+}

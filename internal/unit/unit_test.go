@@ -24,7 +24,7 @@ func TestMainUsage(t *testing.T) {
 		{},
 		{"svc"},
 		{"svc", "--for"},
-		{"svc", "--for", "runit"},
+		{"svc", "--for", "bsd-rc"},
 		{"svc", "--for=sysv"},
 		{"svc", "other", "--for", "systemd"},
 		{"svc", "--bogus", "--for", "systemd"},

@@ -27,11 +27,11 @@ const upstartMaxKill = int64(schedule.MaxTimeout / 1e9)
 //     lsbinit restarts the daemon. `normal exit 0`: run exits 0 only after
 //     a requested stop.
 func upstart(s *job) []byte {
-	c := s.cfg
+	c := s.svc
 	var b strings.Builder
 	line := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
 
-	line("# %s.conf, written by `lsbinit unit %s --for upstart` from %s.", c.Name, c.Name, oneLine(s.source()))
+	line("# %s.conf, written by %s from %s.", c.Name, s.writtenBy("upstart"), oneLine(s.source()))
 	line("# lsbinit runs the daemon (`run`): it applies the config, reports readiness,")
 	line("# restarts the daemon per RESPAWN and stops it per STOP_SCHEDULE.")
 	line("description %s", upstartString(c.Desc))

@@ -41,16 +41,20 @@ func write(output string, files []file, stdout, stderr io.Writer) exitcode.Code 
 		}
 	}
 	for _, f := range files[1:] {
-		if code := writeOne(filepath.Join(filepath.Dir(output), f.name), f.data, stderr); code != exitcode.OK {
+		if code := writeOne(filepath.Join(filepath.Dir(output), f.name), f, stderr); code != exitcode.OK {
 			return code
 		}
 	}
-	return writeOne(output, files[0].data, stderr)
+	return writeOne(output, files[0], stderr)
 }
 
-// writeOne replaces path with data, reporting a failure.
-func writeOne(path string, data []byte, stderr io.Writer) exitcode.Code {
-	if err := writeAtomic(path, data); err != nil {
+// writeOne replaces path with f, reporting a failure.
+func writeOne(path string, f file, stderr io.Writer) exitcode.Code {
+	mode := fs.FileMode(0o644)
+	if f.exec {
+		mode = 0o755
+	}
+	if err := WriteAtomic(path, f.data, mode); err != nil {
 		fmt.Fprintf(stderr, "lsbinit unit: %v\n", err)
 		if errors.Is(err, fs.ErrPermission) {
 			return exitcode.NoPrivilege
@@ -65,11 +69,11 @@ func writeOne(path string, data []byte, stderr io.Writer) exitcode.Code {
 // /dev/null is masked), and writing through it would write elsewhere.
 var errSymlink = errors.New("is a symbolic link, refused (remove it first)")
 
-// writeAtomic replaces path with data: a new file in the same directory,
+// WriteAtomic replaces path with data, of mode perm: a new file in the same directory,
 // written, synced and renamed over path, so that a reader sees the old
 // contents or the new, never a part. path itself is never followed; a
 // symbolic link or anything but a regular file there is refused.
-func writeAtomic(path string, data []byte) error {
+func WriteAtomic(path string, data []byte, perm fs.FileMode) error {
 	var st unix.Stat_t
 	switch err := unix.Lstat(path, &st); {
 	case err == nil && st.Mode&unix.S_IFMT == unix.S_IFLNK:
@@ -101,7 +105,7 @@ func writeAtomic(path string, data []byte) error {
 	}()
 	// The mode must not depend on the caller's umask: supervisors read
 	// these files as root, operators as anyone.
-	if err := f.Chmod(0o644); err != nil {
+	if err := f.Chmod(perm); err != nil {
 		return err
 	}
 	if _, err := f.Write(data); err != nil {

@@ -1,0 +1,123 @@
+package initd
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/lsbinit/lsbinit/internal/exitcode"
+	"golang.org/x/sys/unix"
+)
+
+// RunitServiceDirs are the directories runsvdir(8) watches, where a link
+// NAME enables a service: Debian's and Devuan's, Void's, Artix's, and
+// the classic one.
+var RunitServiceDirs = []string{"/etc/service", "/var/service", "/run/runit/service", "/service"}
+
+// runsvDir returns the service directory of name when a runsv supervises
+// it (its supervise/ok FIFO has a reader, as sv(8) checks), else "".
+func runsvDir(name string) string {
+	for _, d := range RunitServiceDirs {
+		dir := filepath.Join(d, name)
+		fd, err := unix.Open(filepath.Join(dir, "supervise", "ok"), unix.O_WRONLY|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
+		if err == nil {
+			unix.Close(fd)
+			return dir
+		}
+	}
+	return ""
+}
+
+// svPath is sv's path.
+func svPath() string {
+	for _, p := range []string{"/usr/bin/sv", "/bin/sv", "/usr/sbin/sv", "/sbin/sv"} {
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	return "sv"
+}
+
+// runsvState is the first word of supervise/stat: "run", "down" or
+// "finish".
+func runsvState(dir string) string {
+	data, err := os.ReadFile(filepath.Join(dir, "supervise", "stat"))
+	if err != nil {
+		return ""
+	}
+	word, _, _ := strings.Cut(strings.TrimSpace(string(data)), ",")
+	return strings.TrimSpace(word)
+}
+
+// byRunit carries out start, stop, restart and try-restart through sv,
+// since runsv runs `lsbinit NAME run` and restarts it when it ends: a
+// daemon stopped behind its back would be started again. sv waits for
+// the change up to the service's budget; start and restart then wait, as
+// a local start does, until the daemon is READY or run has given up.
+func (r *runner) byRunit(action, dir string) exitcode.Code {
+	c := r.c
+	verb, what := verbOf(action, c.Desc)
+	if action == "try-restart" || action == "condrestart" || action == "force-reload" {
+		if runsvState(dir) != "run" {
+			if action == "force-reload" {
+				r.p.done(fmt.Sprintf("Restarting %s (via sv): %s", c.Desc, c.Name), false)
+				fmt.Fprintf(c.Stderr, "%s is not running\n", c.Name)
+				return exitcode.NotRunning
+			}
+			r.p.done(fmt.Sprintf("Restarting %s if running (via sv): %s (not running)", c.Desc, c.Name), true)
+			return exitcode.OK
+		}
+		action, verb, what = "restart", "Restarting", c.Desc
+	}
+	msg := fmt.Sprintf("%s %s (via sv): %s", verb, what, c.Name)
+	budget := c.StartBudget()
+	if action != "start" {
+		if d, forever := c.StopBudget(); !forever {
+			budget += d
+		} else {
+			budget = 0
+		}
+	}
+	args := []string{action, dir}
+	if budget > 0 {
+		args = []string{"-w", strconv.Itoa(int(budget.Seconds()) + 1), action, dir}
+	}
+	cmd := exec.Command(svPath(), args...)
+	out, err := cmd.CombinedOutput()
+	if err == nil && action != "stop" {
+		err = r.awaitReady(dir, time.Now().Add(c.StartBudget()))
+	}
+	r.p.done(msg, err == nil)
+	if err != nil {
+		if len(out) > 0 {
+			c.Stderr.Write(out)
+		}
+		fmt.Fprintf(c.Stderr, "%s: %v\n", c.Name, err)
+		return exitcode.Failed
+	}
+	return exitcode.OK
+}
+
+// awaitReady waits until the daemon that runsv's run started is READY,
+// run gave up on it (runsv no longer runs it, or it stays stopped), or
+// deadline passes.
+func (r *runner) awaitReady(dir string, deadline time.Time) error {
+	seen := false
+	for time.Now().Before(deadline) {
+		in := r.c.probe()
+		switch {
+		case in.kind == kRunning && !in.stopping():
+			return nil
+		case in.kind == kStarting || in.kind == kRunning:
+			seen = true
+		case seen || runsvState(dir) != "run":
+			return fmt.Errorf("run ended before the daemon was ready (sv status %s)", dir)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return fmt.Errorf("not ready within %s", r.c.StartBudget())
+}
