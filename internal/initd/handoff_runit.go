@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/lsbinit/lsbinit/internal/exitcode"
+	"github.com/lsbinit/lsbinit/internal/initsys"
 	"golang.org/x/sys/unix"
 )
 
@@ -18,18 +19,44 @@ import (
 // the classic one.
 var RunitServiceDirs = []string{"/etc/service", "/var/service", "/run/runit/service", "/service"}
 
-// runsvDir returns the service directory of name when a runsv supervises
-// it (its supervise/ok FIFO has a reader, as sv(8) checks), else "".
+// runsvDir returns the service directory of name when runit runs the
+// machine and the service is enabled (linked into runsvdir's directory),
+// else "". runsvdir looks at its directory every five seconds: a service
+// enabled just now gets its runsv within that time, which runsvDir waits
+// for (sv cannot act on the service before it; a local start would race
+// runsv's).
 func runsvDir(name string) string {
+	if !initsys.RunitRunning() {
+		return ""
+	}
 	for _, d := range RunitServiceDirs {
 		dir := filepath.Join(d, name)
-		fd, err := unix.Open(filepath.Join(dir, "supervise", "ok"), unix.O_WRONLY|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
-		if err == nil {
-			unix.Close(fd)
-			return dir
+		if _, err := os.Stat(filepath.Join(dir, "run")); err != nil {
+			continue
 		}
+		for deadline := time.Now().Add(runsvdirScan); !supervised(dir); time.Sleep(50 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				return ""
+			}
+		}
+		return dir
 	}
 	return ""
+}
+
+// runsvdirScan bounds the wait for a runsv: runsvdir's five-second scan
+// and a margin.
+const runsvdirScan = 7 * time.Second
+
+// supervised reports whether a runsv supervises the service directory:
+// its supervise/ok FIFO has a reader, as sv(8) checks.
+func supervised(dir string) bool {
+	fd, err := unix.Open(filepath.Join(dir, "supervise", "ok"), unix.O_WRONLY|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return false
+	}
+	unix.Close(fd)
+	return true
 }
 
 // svPath is sv's path.
@@ -74,22 +101,19 @@ func (r *runner) byRunit(action, dir string) exitcode.Code {
 		action, verb, what = "restart", "Restarting", c.Desc
 	}
 	msg := fmt.Sprintf("%s %s (via sv): %s", verb, what, c.Name)
-	budget := c.StartBudget()
+	// restart is sv stop, then sv start: sv restart returns before the
+	// old run has seen its TERM, and a wait for READY would then see the
+	// old daemon.
+	var out []byte
+	var err error
 	if action != "start" {
-		if d, forever := c.StopBudget(); !forever {
-			budget += d
-		} else {
-			budget = 0
-		}
+		out, err = r.sv("stop", dir)
 	}
-	args := []string{action, dir}
-	if budget > 0 {
-		args = []string{"-w", strconv.Itoa(int(budget.Seconds()) + 1), action, dir}
-	}
-	cmd := exec.Command(svPath(), args...)
-	out, err := cmd.CombinedOutput()
 	if err == nil && action != "stop" {
-		err = r.awaitReady(dir, time.Now().Add(c.StartBudget()))
+		out, err = r.sv("start", dir)
+		if err == nil {
+			err = r.awaitReady(dir, time.Now().Add(c.StartBudget()))
+		}
 	}
 	r.p.done(msg, err == nil)
 	if err != nil {
@@ -100,6 +124,21 @@ func (r *runner) byRunit(action, dir string) exitcode.Code {
 		return exitcode.Failed
 	}
 	return exitcode.OK
+}
+
+// sv runs sv -w SECONDS ACTION DIR, waiting as long as the service's
+// start or stop may take.
+func (r *runner) sv(action, dir string) ([]byte, error) {
+	budget := r.c.StartBudget()
+	if action == "stop" {
+		d, forever := r.c.StopBudget()
+		budget = d
+		if forever {
+			budget = 24 * time.Hour
+		}
+	}
+	wait := strconv.Itoa(int(budget.Seconds()) + 1)
+	return exec.Command(svPath(), "-w", wait, action, dir).CombinedOutput()
 }
 
 // awaitReady waits until the daemon that runsv's run started is READY,

@@ -61,6 +61,12 @@ func SystemdRunning() bool { return isDir(at("/run/systemd/system")) }
 // the runlevel it brought up in /run/openrc/softlevel.
 func OpenRCRunning() bool { return exists(at("/run/openrc/softlevel")) }
 
+// RunitRunning reports whether runit is PID 1.
+func RunitRunning() bool {
+	comm := pid1Name()
+	return comm == "runit" || comm == "runit-init"
+}
+
 // Detect finds the init system: the one running as PID 1 when one is
 // recognised, else the one /sbin/init would start (a chroot, a container
 // image, a machine whose PID 1 is something else).
@@ -71,7 +77,7 @@ func Detect() System {
 		return System{Systemd, true, "it runs as PID 1"}
 	case OpenRCRunning():
 		return System{OpenRC, true, "it runs the machine"}
-	case comm == "runit" || comm == "runit-init":
+	case RunitRunning():
 		return System{Runit, true, "it runs as PID 1"}
 	case comm == "init" && exists(at("/run/initctl")):
 		return System{SysV, true, "it runs as PID 1"}

@@ -14,9 +14,10 @@ import (
 //   - status is `lsbinit NAME status`, whose line and LSB exit code
 //     openrc-run passes on, so that status tells the truth about a daemon
 //     that died since OpenRC started it.
-//   - reload is one of extra_commands, not extra_started_commands:
-//     lsbinit answers it in every state, with LSB's codes (reload of a
-//     stopped service is 7, not OpenRC's 1). openrc-run has its own
+//   - reload is one of extra_commands, not extra_started_commands, even
+//     without RELOAD_SIGNAL: lsbinit answers it in every state, with LSB's
+//     codes (reload of a stopped service is 7, not OpenRC's 1; an
+//     unsupported reload is 3, where openrc-run would exit 0 doing nothing). openrc-run has its own
 //     restart and condrestart (LSB's try-restart); it calls a command's
 //     shell function by the command's name, and sh allows no "-" in one,
 //     so try-restart and force-reload cannot be commands of the script.
@@ -36,9 +37,7 @@ func openrc(s *job) []byte {
 	line("# and tells its status; OpenRC orders it and records that it was started.")
 	line("")
 	line("description=%s", shellWord(c.Desc))
-	if s.canReload() {
-		line("extra_commands=reload")
-	}
+	line("extra_commands=reload")
 	need, use, after := openrcDeps(c.Name, c.Header.RequiredStart, c.Header.ShouldStart)
 	line("")
 	line("depend() {")
@@ -63,9 +62,7 @@ func openrc(s *job) []byte {
 	cmd("start", "start")
 	cmd("stop", "stop")
 	cmd("status", "status")
-	if s.canReload() {
-		cmd("reload", "reload")
-	}
+	cmd("reload", "reload")
 	return []byte(b.String())
 }
 
