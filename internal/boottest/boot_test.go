@@ -21,8 +21,9 @@ var binDir string
 // The programs put into every machine: lsbinit as a distribution installs
 // it, the lsb library's example, and the helpers the scripts use inside.
 var installed = map[string]string{
-	"lsbinit": "/usr/sbin/lsbinit",
-	"hello":   "/usr/local/bin/hello",
+	"lsbinit":                      "/usr/sbin/lsbinit",
+	"hello":                        "/usr/local/bin/hello",
+	"examples/activated/server.py": "/usr/local/share/lsbinit/server.py",
 }
 
 // limits: how long one boot, one command and one script may take. They
@@ -154,7 +155,11 @@ func cmdBoot(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("copying %s: %v %s", cached, err, out)
 	}
 	for name, path := range installed {
-		data, err := os.ReadFile(filepath.Join(binDir, name))
+		from := filepath.Join(binDir, name)
+		if strings.Contains(name, "/") {
+			from = filepath.Join("..", "..", name)
+		}
+		data, err := os.ReadFile(from)
 		ts.Check(err)
 		ts.Check(os.MkdirAll(filepath.Join(root, filepath.Dir(path)), 0o755))
 		ts.Check(os.WriteFile(filepath.Join(root, path), data, 0o755))

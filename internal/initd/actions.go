@@ -310,6 +310,9 @@ func (r *runner) run() exitcode.Code {
 		return r.report("Running", c.Desc, "", err)
 	}
 	sv := supervisor.New(c.Spec)
+	if j := journalStream(); j != nil {
+		sv.Echo(j) // journalctl -u NAME shows the daemon's output too
+	}
 	err := sv.Start()
 	switch {
 	case errors.Is(err, supervisor.ErrBusy):

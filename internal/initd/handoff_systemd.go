@@ -68,8 +68,19 @@ func (r *runner) bySystemctl(action string) exitcode.Code {
 		fmt.Fprintf(c.Stderr, "%s is not running\n", c.Name)
 		return exitcode.NotRunning
 	}
+	args := []string{action, unit}
+	if action == "stop" {
+		// A stopped service stays stopped: its socket units (LISTEN) would
+		// start it again at the next connection. Debian's service stops
+		// them too.
+		for _, u := range strings.Fields(systemctlShow(c.Name, "TriggeredBy")) {
+			if strings.HasSuffix(u, ".socket") {
+				args = append(args, u)
+			}
+		}
+	}
 	since := time.Now()
-	code := r.systemctl(true, action, unit)
+	code := r.systemctl(true, args...)
 	r.p.done(msg, code == 0)
 	if code == 0 {
 		return exitcode.OK

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
+	"strconv"
 	"time"
 
 	"github.com/lsbinit/lsbinit/internal/exitcode"
@@ -61,6 +63,10 @@ func lastLinesOf(f *os.File, n int) ([]string, int64) {
 func (r *runner) logs(n int, follow bool) exitcode.Code {
 	c := r.c
 	if c.LogFile == "none" {
+		if f := gatherRedirectFacts(c.Name, "status", c.NoReload); routeFor(f) == routeSystemctl {
+			// Under systemd the output went to the journal only.
+			return r.journal(n, follow)
+		}
 		fmt.Fprintf(c.Stderr, "%s: LOGFILE is none: the daemon's output is discarded\n", c.Name)
 		return exitcode.NotConfigured
 	}
@@ -123,4 +129,20 @@ func reopenRotated(path string, f *os.File, w io.Writer) *os.File {
 		}
 	}
 	return f
+}
+
+// journal shows the unit's journal: LOGFILE=none under systemd, where the
+// daemon's output goes to the journal alone.
+func (r *runner) journal(n int, follow bool) exitcode.Code {
+	args := []string{"--no-pager", "-u", r.c.Name + ".service", "-n", strconv.Itoa(n)}
+	if follow {
+		args = append(args, "-f")
+	}
+	cmd := exec.Command("journalctl", args...)
+	cmd.Stdout, cmd.Stderr = r.c.Stdout, r.c.Stderr
+	if err := cmd.Run(); err != nil {
+		fmt.Fprintf(r.c.Stderr, "%s: journalctl: %v\n", r.c.Name, err)
+		return exitcode.Failed
+	}
+	return exitcode.OK
 }

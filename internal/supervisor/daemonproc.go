@@ -82,7 +82,7 @@ func (sv *Supervisor) spawnCommand() (*exec.Cmd, error) {
 	copied, tail := make(chan struct{}), newTail()
 	sv.copied, sv.tail = copied, tail
 	go func() {
-		logfile.Copy(sv.log, r, tail)
+		logfile.Copy(sv.output(), r, tail)
 		r.Close()
 		close(copied)
 	}()
@@ -175,7 +175,7 @@ func (sv *Supervisor) respawn() bool {
 		runstate.Write(sv.c.StateFile(), &sv.state)
 		sv.stopLeftovers()
 		sv.drain(100 * time.Millisecond)
-		fmt.Fprintf(sv.log, "lsbinit: %s (pid %d) %s; restarting in %v\n", sv.c.Name, sv.state.Daemon, how, sv.delay)
+		sv.logf("lsbinit: %s (pid %d) %s; restarting in %v\n", sv.c.Name, sv.state.Daemon, how, sv.delay)
 		stopped, req := sv.sleepUnlessStopped(sv.delay)
 		switch {
 		case stopped:
@@ -197,7 +197,7 @@ func (sv *Supervisor) respawn() bool {
 			runstate.Write(sv.c.StateFile(), &sv.state)
 			return true
 		}
-		fmt.Fprintf(sv.log, "lsbinit: restarting %s: %v\n", sv.c.Name, err)
+		sv.logf("lsbinit: restarting %s: %v\n", sv.c.Name, err)
 	}
 }
 

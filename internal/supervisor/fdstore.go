@@ -1,7 +1,6 @@
 package supervisor
 
 import (
-	"fmt"
 	"os"
 	"sync"
 
@@ -49,10 +48,10 @@ func (sv *Supervisor) stored(msg map[string]string, files []*os.File, pid int) {
 	}
 	kept, dropped := len(files), sv.store.add(name, files)
 	if kept -= dropped; kept > 0 {
-		fmt.Fprintf(sv.log, "lsbinit: %s: FDSTORE: keeping %d descriptor(s) named %q\n", sv.name, kept, name)
+		sv.logf("lsbinit: %s: FDSTORE: keeping %d descriptor(s) named %q\n", sv.name, kept, name)
 	}
 	if dropped > 0 {
-		fmt.Fprintf(sv.log, "lsbinit: %s: FDSTORE: %d descriptor(s) named %q refused: the store holds at most FDSTORE_MAX=%d\n",
+		sv.logf("lsbinit: %s: FDSTORE: %d descriptor(s) named %q refused: the store holds at most FDSTORE_MAX=%d\n",
 			sv.name, dropped, name, sv.store.bound())
 	}
 }

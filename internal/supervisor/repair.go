@@ -1,7 +1,6 @@
 package supervisor
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 
@@ -42,7 +41,7 @@ func (sv *Supervisor) repairFiles() {
 	c := sv.c
 	dir := filepath.Dir(c.PidFile)
 	if err := pidfile.EnsureDir(dir); err != nil {
-		fmt.Fprintf(sv.log, "lsbinit: cannot restore %s: %v\n", dir, err)
+		sv.logf("lsbinit: cannot restore %s: %v\n", dir, err)
 		return
 	}
 	// Watch what is there now, then look: a change after the look is
@@ -52,11 +51,11 @@ func (sv *Supervisor) repairFiles() {
 	pf, err := sv.pf.Repair(sv.state.Daemon)
 	sv.pf = pf
 	if err != nil {
-		fmt.Fprintf(sv.log, "lsbinit: cannot restore %s: %v\n", c.LockPath(), err)
+		sv.logf("lsbinit: cannot restore %s: %v\n", c.LockPath(), err)
 	}
 	if st, err := runstate.Read(c.StateFile()); err != nil || *st != sv.state {
 		if err := runstate.Write(c.StateFile(), &sv.state); err != nil {
-			fmt.Fprintf(sv.log, "lsbinit: cannot restore %s: %v\n", c.StateFile(), err)
+			sv.logf("lsbinit: cannot restore %s: %v\n", c.StateFile(), err)
 		}
 	}
 }

@@ -2,7 +2,6 @@ package supervisor
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"os/signal"
 	"slices"
@@ -64,7 +63,7 @@ func (sv *Supervisor) replace(req *restartRequest) (alive bool, err error) {
 	sv.store.setBound(next.FDStoreMax)
 	signal.Notify(sv.sigs, next.ReloadSignal) // a new RELOAD_SIGNAL is caught too
 	sv.snapshotReadyFile(next)
-	fmt.Fprintf(sv.log, "lsbinit: restarting %s (pid %d, RESTART=%s); its sockets stay open\n", sv.c.Name, sv.state.Daemon, next.Restart)
+	sv.logf("lsbinit: restarting %s (pid %d, RESTART=%s); its sockets stay open\n", sv.c.Name, sv.state.Daemon, next.Restart)
 	sv.reapIfExited()
 	// Overlap needs a readiness the old daemon cannot fake: not tcp:,
 	// where it (or the held socket) answers.
@@ -132,7 +131,7 @@ func (sv *Supervisor) overlap(next *spec.Spec) (alive bool, err error) {
 		sv.setCurrent(old)
 		sv.state.Next, sv.state.NextStart = 0, 0
 		runstate.Write(sv.c.StateFile(), &sv.state)
-		fmt.Fprintf(sv.log, "lsbinit: restarting %s failed; pid %d serves on\n", sv.c.Name, old.pid)
+		sv.logf("lsbinit: restarting %s failed; pid %d serves on\n", sv.c.Name, old.pid)
 		return true, err
 	}
 	// The pidfile names the new daemon; the old one, until it is gone,

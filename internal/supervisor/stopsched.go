@@ -1,7 +1,6 @@
 package supervisor
 
 import (
-	"fmt"
 	"slices"
 	"time"
 
@@ -43,7 +42,7 @@ func (sv *Supervisor) signal(sig unix.Signal) {
 	case sig == unix.SIGKILL:
 		// Say why a daemon ends without its own last words (a Go Run
 		// that ignores its cancelled context, say).
-		fmt.Fprintf(sv.log, "lsbinit: %s (pid %d) did not exit on the stop schedule's earlier signals; sending KILL\n", sv.c.Name, sv.pid)
+		sv.logf("lsbinit: %s (pid %d) did not exit on the stop schedule's earlier signals; sending KILL\n", sv.c.Name, sv.pid)
 		sv.killGroup()
 	default:
 		proc.Signal(sv.pid, sig)

@@ -69,6 +69,7 @@ type Supervisor struct {
 	deferred    []os.Signal          // signals for the daemon that replaces a retiring one
 	notified    <-chan struct{}      // READY=notify: closed when the daemon is ready
 	store       fdStore              // FDSTORE: descriptors the daemon handed us
+	echo        io.Writer            // also gets the daemon's output (Echo), or nil
 }
 
 // New makes the supervisor of c in this process, which it prepares for
@@ -225,7 +226,7 @@ func (sv *Supervisor) crashed() int {
 	runstate.Write(sv.c.StateFile(), &sv.state)
 	sv.stopLeftovers()
 	sv.drain(200 * time.Millisecond)
-	fmt.Fprintf(sv.log, "lsbinit: %s (pid %d) %s\n", sv.c.Name, sv.state.Daemon, how)
+	sv.logf("lsbinit: %s (pid %d) %s\n", sv.c.Name, sv.state.Daemon, how)
 	sv.log.Close()
 	sv.closeChannels()
 	sv.pf.Release()
@@ -287,7 +288,7 @@ func (sv *Supervisor) reloadAside(sig os.Signal) {
 
 func (sv *Supervisor) reopenLog() {
 	if err := sv.log.Reopen(); err != nil {
-		fmt.Fprintf(sv.log, "lsbinit: reopening %s: %v\n", sv.c.LogFile, err)
+		sv.logf("lsbinit: reopening %s: %v\n", sv.c.LogFile, err)
 	}
 }
 
