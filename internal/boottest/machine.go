@@ -65,6 +65,11 @@ func (m *Machine) Boot(timeout time.Duration) error {
 		time.Sleep(50 * time.Millisecond)
 	}
 	for {
+		// nspawn's first child may be a helper that execs or exits on
+		// the way to the container's init: look again each time.
+		if pid := childOf(m.cmd.Process.Pid); pid != 0 {
+			m.pid = pid
+		}
 		if err := m.booted(); err == nil {
 			return nil
 		} else if time.Now().After(deadline) || m.exited() {

@@ -100,6 +100,13 @@ func (r *runner) byRunit(action, dir string) exitcode.Code {
 		}
 		action, verb, what = "restart", "Restarting", c.Desc
 	}
+	if action == "restart" && c.KeepsSupervisor() && runsvState(dir) == "run" {
+		// run keeps the sockets (LISTEN) and replaces the daemon in
+		// place, as asked through its control socket: runsv sees nothing.
+		if done, err := r.restartInPlaceLocked(); done {
+			return r.report("Restarting", c.Desc, "", err)
+		}
+	}
 	msg := fmt.Sprintf("%s %s (via sv): %s", verb, what, c.Name)
 	// restart is sv stop, then sv start: sv restart returns before the
 	// old run has seen its TERM, and a wait for READY would then see the
@@ -159,4 +166,25 @@ func (r *runner) awaitReady(dir string, deadline time.Time) error {
 		time.Sleep(20 * time.Millisecond)
 	}
 	return fmt.Errorf("not ready within %s", r.c.StartBudget())
+}
+
+// restartInPlaceLocked is restart's in-place replacement of the daemon,
+// under the action lock; done is false when it cannot be done in place.
+func (r *runner) restartInPlaceLocked() (done bool, err error) {
+	l, err := r.lockActions("restart")
+	if err != nil {
+		return true, err
+	}
+	if l != nil {
+		r.lock = l
+		defer l.Release()
+	}
+	defer r.followRecord()
+	if err := r.c.preflight(); err != nil {
+		return true, err
+	}
+	if err := r.checkConfig(); err != nil {
+		return true, err
+	}
+	return r.restartInPlace()
 }

@@ -11,6 +11,9 @@ import (
 //   - start and stop are `lsbinit NAME start` and `stop`: lsbinit forks
 //     its supervisor, waits for READY and runs STOP_SCHEDULE; OpenRC
 //     orders the service by depend() and records whether it started.
+//     OpenRC's restart calls stop() then start(), with $RC_CMD saying so:
+//     stop() then is `lsbinit NAME restart` (the daemon replaced in place,
+//     its sockets kept), and start() finds it running.
 //   - status is `lsbinit NAME status`, whose line and LSB exit code
 //     openrc-run passes on, so that status tells the truth about a daemon
 //     that died since OpenRC started it.
@@ -60,7 +63,16 @@ func openrc(s *job) []byte {
 		line("}")
 	}
 	cmd("start", "start")
-	cmd("stop", "stop")
+	// openrc-run's restart is stop() then start(): stop() restarts the
+	// service instead, so that lsbinit replaces the daemon in place and
+	// its sockets (LISTEN) stay open; start() then finds it running.
+	line("")
+	line("stop() {")
+	line("\tcase ${RC_CMD:-} in")
+	line("\trestart|condrestart|conditionalrestart) %s ;;", shellLine(s.command("restart")))
+	line("\t*) %s ;;", shellLine(s.command("stop")))
+	line("\tesac")
+	line("}")
 	cmd("status", "status")
 	cmd("reload", "reload")
 	return []byte(b.String())

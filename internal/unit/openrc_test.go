@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -49,10 +50,17 @@ func TestOpenRC(t *testing.T) {
 				t.Errorf("no extra_commands=reload")
 			}
 			// Every action calls lsbinit with the config that wrote it.
-			for _, fn := range []string{"start", "stop", "status", "reload"} {
+			for _, fn := range []string{"start", "status", "reload"} {
 				if !strings.Contains(script, "\n"+fn+"() {\n\t") || !strings.Contains(script, "/svc.conf "+fn+"\n}") {
 					t.Errorf("%s() does not run lsbinit -c .../svc.conf %s:\n%s", fn, fn, script)
 				}
+			}
+			// stop() restarts when OpenRC restarts.
+			exe, _ := Executable()
+			stop := runScript(t, strings.ReplaceAll(script, exe, "echo"), "RC_CMD=restart stop; RC_CMD=condrestart stop; RC_CMD=stop stop; RC_CMD= stop")
+			if got := regexp.MustCompile(`(?m) (\w+)$`).FindAllStringSubmatch(stop, -1); len(got) != 4 ||
+				got[0][1] != "restart" || got[1][1] != "restart" || got[2][1] != "stop" || got[3][1] != "stop" {
+				t.Errorf("stop() under RC_CMD restart, condrestart, stop, none: %q", stop)
 			}
 			want := map[string]string{
 				"defaults": "use localmount netmount logger\nafter localmount netmount logger\n",
