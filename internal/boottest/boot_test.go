@@ -18,6 +18,10 @@ import (
 // binDir holds the static builds copied into every machine.
 var binDir string
 
+// goEnv is the Go environment of the user running the tests, for the
+// scripts that build packages (testscript gives them a HOME of their own).
+var goEnv []string
+
 // The programs put into every machine: lsbinit as a distribution installs
 // it, the lsb library's example, and the helpers the scripts use inside.
 var installed = map[string]string{
@@ -61,6 +65,15 @@ func testMain(m *testing.M) int {
 		}
 	}
 	binDir = dir
+	names := []string{"GOCACHE", "GOMODCACHE", "GOPATH", "GOPROXY", "GOFLAGS", "GOTOOLCHAIN"}
+	out, err := exec.Command("go", append([]string{"env"}, names...)...).Output()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "FAIL: go env: %v\n", err)
+		return 1
+	}
+	for i, v := range strings.Split(strings.TrimSuffix(string(out), "\n"), "\n") {
+		goEnv = append(goEnv, names[i]+"="+v)
+	}
 	return m.Run()
 }
 
@@ -104,6 +117,20 @@ func setup(env *testscript.Env) error {
 	env.Defer(func() { <-machines })
 	b := &box{}
 	env.Values["box"] = b
+	// $REPO is the repository, for the scripts that build its packages,
+	// with the Go environment that builds it.
+	repo, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		return err
+	}
+	env.Setenv("REPO", repo)
+	for _, kv := range goEnv {
+		k, v, _ := strings.Cut(kv, "=")
+		env.Setenv(k, v)
+	}
+	if home, err := os.UserHomeDir(); err == nil {
+		env.Setenv("HOME", home)
+	}
 	watchdog := time.AfterFunc(scriptLimit, func() {
 		if b.m != nil {
 			b.m.Kill()
