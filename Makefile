@@ -11,7 +11,7 @@ FUZZ_CONFIG   ?= 60000x
 FUZZ_SCHEDULE ?= 250000x
 FUZZ_PIDFILE  ?= 300000x
 
-.PHONY: all build demo demo-stop test vet unit selftest fuzz cross bench clean
+.PHONY: all build demo demo-stop test vet unit selftest fuzz cross boot bench clean
 
 all: build
 
@@ -59,8 +59,9 @@ bench:
 	bash bench/list.sh 200 5
 
 # The whole suite: vet, unit and process-level tests with the race
-# detector, a short run of every fuzz target, and the other platforms' builds.
-test: vet unit selftest fuzz cross
+# detector, a short run of every fuzz target, the other platforms' builds,
+# and the init systems booted in containers.
+test: vet unit selftest fuzz cross boot
 
 vet:
 	@test -z "$$(gofmt -l .)" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
@@ -81,6 +82,15 @@ fuzz:
 cross:
 	GOOS=darwin $(GO) build -o /dev/null ./...
 	GOOS=freebsd $(GO) build -o /dev/null ./...
+
+# systemd (Debian unstable and 12), sysvinit, OpenRC and runit booted as
+# PID 1 with systemd-nspawn, each running testdata/boot/*.txtar: install,
+# start, reboot, stop, uninstall, as a user would. Needs root, debootstrap
+# and systemd-nspawn; the root file systems are built once into
+# LSBINIT_BOOT_CACHE (default /var/cache/lsbinit-boot). See README,
+# "Registering a service at boot".
+boot:
+	LSBINIT_BOOT=1 $(GO) test -count=1 -timeout 60m -run '^TestBoot$$' ./internal/boottest
 
 clean:
 	rm -rf bin run

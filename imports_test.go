@@ -34,6 +34,7 @@ var layers = map[string]int{
 	"internal/launchd":                   0,
 	"internal/runstate":                  0,
 	"internal/initsys":                   0,
+	"internal/boottest":                  0,
 	"internal/proc":                      1,
 	"internal/ready":                     1,
 	"internal/actionlock":                1,

@@ -109,13 +109,31 @@ func build(r recipe, dir string, log func(string, ...any)) error {
 		}
 	} else {
 		include := strings.Join(append(append([]string{}, r.Include...), common...), ",")
-		if err := run(log, "debootstrap", "--variant=minbase", "--include="+include, r.Suite, dir, Mirror()); err != nil {
+		// The mirror is the network: a failed download is tried again.
+		var err error
+		for try := 1; try <= 3; try++ {
+			os.RemoveAll(dir)
+			if err = run(log, "debootstrap", "--variant=minbase", "--include="+include, r.Suite, dir, Mirror()); err == nil {
+				break
+			}
+			log("debootstrap %s, try %d: %v", r.Suite, try, err)
+			time.Sleep(time.Duration(try) * 10 * time.Second)
+		}
+		if err != nil {
 			return err
 		}
 	}
 	if len(r.Apt) > 0 {
 		args := append([]string{dir, "env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "install", "-y", "-q", "--no-install-recommends"}, r.Apt...)
-		if err := run(log, "chroot", args...); err != nil {
+		var err error
+		for try := 1; try <= 3; try++ {
+			if err = run(log, "chroot", args...); err == nil {
+				break
+			}
+			log("apt-get install %v, try %d: %v", r.Apt, try, err)
+			time.Sleep(time.Duration(try) * 10 * time.Second)
+		}
+		if err != nil {
 			return err
 		}
 	}

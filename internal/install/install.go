@@ -72,6 +72,15 @@ type options struct {
 // path is a path under /etc (or $LSBINIT_ETC).
 func (o *options) path(rel string) string { return filepath.Join(o.etc, rel) }
 
+// real is what path, under $LSBINIT_ETC, will be on the system the tree
+// is staged for: what a symlink must point to.
+func (o *options) real(path string) string {
+	if rel, ok := strings.CutPrefix(path, o.etc+"/"); ok {
+		return "/etc/" + rel
+	}
+	return path
+}
+
 const (
 	installUsage   = "Usage: lsbinit install NAME [--init systemd|sysv|openrc|runit] [--dry-run] [--symlink] [--no-enable]"
 	uninstallUsage = "Usage: lsbinit uninstall NAME [--dry-run] [--no-stop]"

@@ -2,6 +2,8 @@ package install
 
 import (
 	"fmt"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -139,6 +141,10 @@ func (o *options) planSystemd(p *plan, t *target, sys initsys.System) exitcode.C
 	case sys.Running && changed:
 		p.run(systemctl(), "daemon-reload")
 	}
+	if sys.Running && o.runsOutside(units[0]) {
+		p.note("%s runs outside systemd; to run it as %s: SYSTEMCTL_SKIP_REDIRECT=1 /etc/init.d/%s stop; /etc/init.d/%s start",
+			o.name, units[0], o.name, o.name)
+	}
 	switch {
 	case o.noEnable:
 		p.note("not enabled at boot (--no-enable)")
@@ -271,9 +277,20 @@ func (o *options) planRunit(p *plan, t *target) exitcode.Code {
 	case serviceDir == "":
 		p.note("not enabled: no runsvdir directory (%s) found", strings.Join(o.runitServiceDirs(), ", "))
 	default:
-		if _, code := o.wantLink(p, filepath.Join(serviceDir, o.name), svDir); code != exitcode.OK {
+		if _, code := o.wantLink(p, filepath.Join(serviceDir, o.name), o.real(svDir)); code != exitcode.OK {
 			return code
 		}
 	}
 	return exitcode.OK
+}
+
+// runsOutside reports whether the service runs, but not as unit: started
+// by hand before systemd knew it, it would keep the unit from starting.
+func (o *options) runsOutside(unit string) bool {
+	if exec.Command(systemctl(), "--quiet", "is-active", unit).Run() == nil {
+		return false
+	}
+	cmd := exec.Command(o.localArgv()[0], append(o.localArgv()[1:], "-q", "status")...)
+	cmd.Env = append(os.Environ(), "SYSTEMCTL_SKIP_REDIRECT=1")
+	return cmd.Run() == nil
 }

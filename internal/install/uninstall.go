@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -70,9 +71,19 @@ func (o *options) survey() (left, error) {
 		l.units = append(l.units, filepath.Join(dir, o.name+".service"))
 	}
 	l.units = append(l.units, o.ourSocketUnits()...)
-	for _, u := range l.units {
-		links, _ := filepath.Glob(filepath.Join(dir, "*.wants", filepath.Base(u)))
-		l.wants = append(l.wants, links...)
+	// The links that enable them: also those left pointing to a unit of
+	// the service's name that was removed by hand.
+	for _, pattern := range []string{o.name + ".service", o.name + ".socket", o.name + "-*.socket"} {
+		links, _ := filepath.Glob(filepath.Join(dir, "*.wants", pattern))
+		for _, link := range links {
+			target := o.real(filepath.Join(dir, filepath.Base(link)))
+			if f, _ := o.classify(link, target); f.kind == ours && f.target == target {
+				_, err := os.Stat(link)
+				if slices.Contains(l.units, filepath.Join(dir, filepath.Base(link))) || err != nil {
+					l.wants = append(l.wants, link)
+				}
+			}
+		}
 	}
 	svDir := o.runitSvDir()
 	if f, _ := o.classify(filepath.Join(svDir, "run")); f.kind == ours {
@@ -80,7 +91,7 @@ func (o *options) survey() (left, error) {
 	}
 	for _, d := range o.runitServiceDirs() {
 		link := filepath.Join(d, o.name)
-		if f, _ := o.classify(link, svDir); f.kind == ours && f.target == svDir {
+		if f, _ := o.classify(link, o.real(svDir)); f.kind == ours && f.target == o.real(svDir) {
 			l.svLinks = append(l.svLinks, link)
 		}
 	}
@@ -203,7 +214,7 @@ func (o *options) planDisable(p *plan, l left, sys initsys.System) {
 			p.remove(path)
 		}
 	}
-	if len(units) > 0 && systemdUp {
+	if len(units)+len(l.wants) > 0 && systemdUp {
 		p.run(systemctl(), "daemon-reload")
 	}
 }
