@@ -11,13 +11,7 @@ import (
 
 	"github.com/lsbinit/lsbinit/internal/exitcode"
 	"github.com/lsbinit/lsbinit/internal/initsys"
-	"golang.org/x/sys/unix"
 )
-
-// RunitServiceDirs are the directories runsvdir(8) watches, where a link
-// NAME enables a service: Debian's and Devuan's, Void's, Artix's, and
-// the classic one.
-var RunitServiceDirs = []string{"/etc/service", "/var/service", "/run/runit/service", "/service"}
 
 // runsvDir returns the service directory of name when runit runs the
 // machine and the service is enabled (linked into runsvdir's directory),
@@ -29,12 +23,12 @@ func runsvDir(name string) string {
 	if !initsys.RunitRunning() {
 		return ""
 	}
-	for _, d := range RunitServiceDirs {
+	for _, d := range initsys.RunitServiceDirs {
 		dir := filepath.Join(d, name)
 		if _, err := os.Stat(filepath.Join(dir, "run")); err != nil {
 			continue
 		}
-		for deadline := time.Now().Add(runsvdirScan); !supervised(dir); time.Sleep(50 * time.Millisecond) {
+		for deadline := time.Now().Add(runsvdirScan); !initsys.RunsvUp(dir); time.Sleep(50 * time.Millisecond) {
 			if time.Now().After(deadline) {
 				return ""
 			}
@@ -47,17 +41,6 @@ func runsvDir(name string) string {
 // runsvdirScan bounds the wait for a runsv: runsvdir's five-second scan
 // and a margin.
 const runsvdirScan = 7 * time.Second
-
-// supervised reports whether a runsv supervises the service directory:
-// its supervise/ok FIFO has a reader, as sv(8) checks.
-func supervised(dir string) bool {
-	fd, err := unix.Open(filepath.Join(dir, "supervise", "ok"), unix.O_WRONLY|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
-	if err != nil {
-		return false
-	}
-	unix.Close(fd)
-	return true
-}
 
 // svPath is sv's path.
 func svPath() string {

@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
 // Kind is an init system.
@@ -146,4 +148,20 @@ func errText(err error) string {
 		return "missing"
 	}
 	return err.Error()
+}
+
+// RunitServiceDirs are the directories runsvdir(8) watches, where a link
+// NAME enables a service: Debian's and Devuan's, Void's, Artix's, and
+// the classic one.
+var RunitServiceDirs = []string{"/etc/service", "/var/service", "/run/runit/service", "/service"}
+
+// RunsvUp reports whether a runsv supervises the runit service directory
+// dir: its supervise/ok FIFO has a reader, as sv(8) checks.
+func RunsvUp(dir string) bool {
+	fd, err := unix.Open(filepath.Join(dir, "supervise", "ok"), unix.O_WRONLY|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return false
+	}
+	unix.Close(fd)
+	return true
 }

@@ -2,6 +2,8 @@ package install
 
 import (
 	"os"
+
+	"github.com/lsbinit/lsbinit/internal/initsys"
 	"os/exec"
 	"path/filepath"
 )
@@ -45,11 +47,10 @@ func systemctl() string {
 // (Void's /var/service, Artix's /run/runit/service, the classic /service)
 // only on the real system.
 func (o *options) runitServiceDirs() []string {
-	dirs := []string{o.path("service")}
 	if o.realEtc {
-		dirs = append(dirs, "/var/service", "/run/runit/service", "/service")
+		return initsys.RunitServiceDirs
 	}
-	return dirs
+	return []string{o.path("service")}
 }
 
 // runitServiceDir is the first of runitServiceDirs that exists, or "".

@@ -12,7 +12,6 @@ import (
 
 	"github.com/lsbinit/lsbinit/internal/exitcode"
 	"github.com/lsbinit/lsbinit/internal/initsys"
-	"golang.org/x/sys/unix"
 )
 
 // left is what of a service install put in place is there now, whichever
@@ -144,7 +143,7 @@ func (o *options) planStop(p *plan, l left, sys initsys.System) {
 	}
 	if l.svDir != "" && o.realEtc {
 		for _, link := range l.svLinks {
-			if runsvUp(link) {
+			if initsys.RunsvUp(link) {
 				p.try(nil, tool("sv"), "-w", "60", "down", link)
 			}
 		}
@@ -227,22 +226,12 @@ func unitNames(paths []string) []string {
 	return names
 }
 
-// runsvUp reports whether a runsv supervises the service directory dir.
-func runsvUp(dir string) bool {
-	fd, err := unix.Open(filepath.Join(dir, "supervise", "ok"), unix.O_WRONLY|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
-	if err != nil {
-		return false
-	}
-	unix.Close(fd)
-	return true
-}
-
 // awaitRunsvGone waits until no runsv supervises dir: runsvdir stops the
 // runsv of a service whose link went away within five seconds, and runsv
 // exits once the service is down.
 func awaitRunsvGone(dir string) error {
 	deadline := time.Now().Add(15 * time.Second)
-	for runsvUp(dir) {
+	for initsys.RunsvUp(dir) {
 		if time.Now().After(deadline) {
 			return errors.New("runsv of " + dir + " did not exit within 15s")
 		}
