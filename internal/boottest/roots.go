@@ -70,6 +70,13 @@ func Root(name string, log func(string, ...any)) (string, error) {
 	if _, err := os.Stat(filepath.Join(dir, "etc", "os-release")); err == nil {
 		return dir, nil
 	}
+	if r.Base != "" {
+		// The root this one is copied from, first: the lock below is not
+		// one a builder can take twice.
+		if _, err := Root(r.Base, log); err != nil {
+			return "", err
+		}
+	}
 	if err := os.MkdirAll(CacheDir(), 0o755); err != nil {
 		return "", err
 	}
