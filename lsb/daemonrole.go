@@ -48,6 +48,11 @@ func runDaemonRole(s Service) ExitCode {
 			reportReload(report, err)
 		}
 	}()
+	if report != nil {
+		// From now on a reload signal is caught: the supervisor may send
+		// the ones it held back.
+		report.WriteString(daemon.ReportCatching + "\n")
+	}
 	if s.Run == nil {
 		fmt.Fprintf(os.Stderr, "%s: no Run function\n", s.Name)
 		return ExitNotConfigured

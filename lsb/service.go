@@ -45,9 +45,12 @@ type Service struct {
 	// goroutine of its own: it runs concurrently with Run, which must
 	// guard what they share. The reload action waits for it (at most
 	// StartTimeout): a non-nil error makes reload exit 1 with its message,
-	// and is written to the log; the daemon runs on. For a Go program,
-	// nil means reload is unsupported (reload exits 3, force-reload
-	// restarts). It is the Go program's: a program at Path gets the signal.
+	// and is written to the log; the daemon runs on. A reload that comes
+	// before the daemon catches the signal (a loaded machine may not have
+	// run it that far when start, ready, returned) waits until it does.
+	// For a Go program, nil means reload is unsupported (reload exits 3,
+	// force-reload restarts). It is the Go program's: a program at Path
+	// gets the signal.
 	Reload func() error
 	// ReloadSignal is what reload sends; default SIGHUP.
 	ReloadSignal syscall.Signal

@@ -27,6 +27,13 @@ const (
 	SpecEnv = "_LSBINIT_SPEC"
 )
 
+// ReportCatching is the first line a Go daemon writes on its reload report
+// pipe, once it catches the reload signal. Its supervisor holds reloads
+// back until then: the signal's default action (SIGHUP's) would kill a
+// daemon that a loaded machine has not yet run that far, although the
+// start, ready at READY=exec's bound, has succeeded.
+const ReportCatching = "catching"
+
 // Busy is the verdict of a supervisor that found another instance holding
 // the pidfile: the start that spawned it then joins that instance. It is
 // outside the range of exit codes an action returns.

@@ -65,8 +65,9 @@ func (sv *Supervisor) spawnCommand() (*exec.Cmd, error) {
 	}
 	gate, err := sv.addGate(cmd)
 	var report *os.File
+	var catching <-chan struct{}
 	if err == nil {
-		report, err = sv.addReport(cmd)
+		report, catching, err = sv.addReport(cmd)
 	}
 	if err == nil {
 		err = cmd.Start()
@@ -80,7 +81,7 @@ func (sv *Supervisor) spawnCommand() (*exec.Cmd, error) {
 		return nil, startError(sv.c, err)
 	}
 	copied, tail := make(chan struct{}), newTail()
-	sv.copied, sv.tail = copied, tail
+	sv.copied, sv.tail, sv.catching, sv.held = copied, tail, catching, 0
 	go func() {
 		logfile.Copy(sv.output(), r, tail)
 		r.Close()

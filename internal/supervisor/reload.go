@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/lsbinit/lsbinit/internal/daemon"
+	"github.com/lsbinit/lsbinit/internal/proc"
 	"github.com/lsbinit/lsbinit/internal/runstate"
 )
 
@@ -16,27 +17,70 @@ import (
 // seen through in the sidecar (Reloads, ReloadError); the reload action
 // waits for the count to move and exits 1 with the message on failure.
 // For any other daemon a reload is through once the signal is forwarded.
+//
+// Such a Go daemon catches the reload signal only once its program has
+// run as far as its daemon role (the Go runtime, main, the start gate): a
+// loaded machine may take longer than READY=exec's bound, and the signal's
+// default action would kill it. So the first line it writes,
+// daemon.ReportCatching, says it catches the signal, and until then the
+// supervisor holds reloads back (sv.held) instead of sending them.
 
 // addReport gives a Go daemon with a Reload func the write end of its
 // report pipe, and returns it for the caller to close once the command
-// has started. The supervisor reads the other end into sv.reports.
-func (sv *Supervisor) addReport(cmd *exec.Cmd) (*os.File, error) {
+// has started, with a channel closed once the daemon catches the reload
+// signal (nil for any other daemon: it is sent at once). The supervisor
+// reads the other end into sv.reports.
+func (sv *Supervisor) addReport(cmd *exec.Cmd) (*os.File, <-chan struct{}, error) {
 	if !sv.reportsReloads() {
-		return nil, nil
+		return nil, nil, nil
 	}
 	r, w, err := os.Pipe()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	daemon.PassFile(cmd, daemon.ReportEnv, w)
+	catching := make(chan struct{})
 	go func() {
 		defer r.Close()
 		sc := bufio.NewScanner(r)
+		caught := false
 		for sc.Scan() {
+			if sc.Text() == daemon.ReportCatching && !caught {
+				close(catching)
+				caught = true
+				continue
+			}
 			sv.reports <- sc.Text()
 		}
 	}()
-	return w, nil
+	return w, catching, nil
+}
+
+// catchesReload reports whether the current daemon may be sent the reload
+// signal: it catches it.
+func (sv *Supervisor) catchesReload() bool {
+	select {
+	case <-sv.catching:
+		return true
+	default:
+		return sv.catching == nil
+	}
+}
+
+// heldBack is closed once the reloads held back may be sent; nil when
+// none are.
+func (sv *Supervisor) heldBack() <-chan struct{} {
+	if sv.held == 0 || sv.dead {
+		return nil
+	}
+	return sv.catching
+}
+
+// sendHeld sends the reloads held back until the daemon caught the signal.
+func (sv *Supervisor) sendHeld() {
+	for ; sv.held > 0; sv.held-- {
+		proc.Signal(sv.pid, sv.c.ReloadSignal)
+	}
 }
 
 // reportsReloads says whether the daemon reports its reloads itself.

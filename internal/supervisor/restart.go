@@ -216,19 +216,22 @@ func (sv *Supervisor) setPhase(phase string) {
 
 // daemonRun is what the supervisor knows of one daemon it started.
 type daemonRun struct {
-	pid    int
-	exited chan error
-	copied chan struct{}
-	dead   bool
-	status error
-	since  time.Time
-	tail   *logfile.Tail
+	pid      int
+	exited   chan error
+	copied   chan struct{}
+	dead     bool
+	status   error
+	since    time.Time
+	tail     *logfile.Tail
+	catching <-chan struct{}
+	held     int
 }
 
 func (sv *Supervisor) current() daemonRun {
-	return daemonRun{sv.pid, sv.exited, sv.copied, sv.dead, sv.status, sv.since, sv.tail}
+	return daemonRun{sv.pid, sv.exited, sv.copied, sv.dead, sv.status, sv.since, sv.tail, sv.catching, sv.held}
 }
 
 func (sv *Supervisor) setCurrent(d daemonRun) {
 	sv.pid, sv.exited, sv.copied, sv.dead, sv.status, sv.since, sv.tail = d.pid, d.exited, d.copied, d.dead, d.status, d.since, d.tail
+	sv.catching, sv.held = d.catching, d.held
 }

@@ -51,6 +51,8 @@ type Supervisor struct {
 	gate       *os.File          // the start gate's write end, while a Go daemon starts
 	reports    chan string       // a Go daemon's reload reports
 	unreported int               // reloads forwarded to it, not yet reported
+	catching   <-chan struct{}   // closed once it catches the reload signal (addReport)
+	held       int               // reloads held back until then, not yet sent
 	watch      *dirwatch.Watcher // changes to the pidfile and sidecar, while running
 	watchedDir fs.FileInfo       // the directory watch watches
 
@@ -194,6 +196,8 @@ func (sv *Supervisor) Loop() int {
 		case line := <-sv.reports:
 			sv.unreported = max(0, sv.unreported-1)
 			sv.reloaded(reloadReport(line))
+		case <-sv.heldBack():
+			sv.sendHeld()
 		case req := <-sv.restarts:
 			if !sv.restart(req) {
 				return 0
@@ -235,6 +239,7 @@ func (sv *Supervisor) crashed() int {
 
 func (sv *Supervisor) reaped(err error) {
 	sv.dead, sv.status = true, err
+	sv.held = 0
 	if sv.unreported > 0 {
 		// A reload the daemon never answered: it failed, unless a stop
 		// or restart ended the daemon, which supersedes it.
@@ -258,12 +263,18 @@ func (sv *Supervisor) drain(d time.Duration) {
 }
 
 // forward reopens the log (logrotate's create mode) and passes sig on.
-// A reload is through once forwarded, or once a Go daemon reports it.
+// A reload is through once forwarded, or once a Go daemon reports it; one
+// for a Go daemon that does not catch the signal yet is held back.
 func (sv *Supervisor) forward(sig os.Signal) {
 	if sig == sv.c.ReloadSignal {
 		sv.reopenLog()
 	}
-	if s, ok := sig.(unix.Signal); ok && !sv.dead {
+	s, ok := sig.(unix.Signal)
+	switch {
+	case !ok || sv.dead:
+	case sig == sv.c.ReloadSignal && !sv.catchesReload():
+		sv.held++ // sent by sendHeld
+	default:
 		proc.Signal(sv.pid, s)
 	}
 	switch {

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/lsbinit/lsbinit/internal/daemon"
 	"github.com/lsbinit/lsbinit/internal/testdaemon"
 	"github.com/lsbinit/lsbinit/lsb"
 )
@@ -31,7 +32,11 @@ func main() {
 	listen := flag.String("sockets", "", "LISTEN `WORDS` (Service.Listen); the daemon serves the first name with lsb.Listener")
 	overlap := flag.Bool("overlap", false, "restart with RestartOverlap")
 	storeMax := flag.Int("fdstore-max", 0, "Service.FDStoreMax; with it the daemon stores a file with lsb.Store")
+	roleDelay := flag.Duration("role-delay", 0, "in the daemon role, sleep `DUR` before lsb.Invoke, as a loaded machine may delay a daemon that has not yet caught its signals")
 	flag.Parse()
+	if *roleDelay > 0 && os.Getenv(daemon.RoleEnv) == "daemon" {
+		time.Sleep(*roleDelay)
+	}
 
 	svc := lsb.Service{
 		Name:         *name,
