@@ -156,7 +156,16 @@ func mustStart(t *testing.T, dir string, cmd []string) map[string]int {
 	if r := run(dir, with(cmd, "start")...); r.code != 0 {
 		t.Fatalf("start: %s", r)
 	}
-	return waitPhase(t, dir, "ready")
+	st := waitPhase(t, dir, "ready")
+	// READY=exec's bound proves the daemon alive, not how far a loaded
+	// machine has run it: a fault case that signals it (-ignore-term)
+	// must wait until its body has begun and handles its signals.
+	for deadline := time.Now().Add(10 * time.Second); !scripttest.RunsDaemonBody(st["daemon"]); time.Sleep(10 * time.Millisecond) {
+		if !scripttest.Alive(st["daemon"]) || time.Now().After(deadline) {
+			t.Fatalf("daemon %d did not begin its body", st["daemon"])
+		}
+	}
+	return st
 }
 
 // afterFault checks what must hold after any fault: stop leaves no

@@ -69,6 +69,16 @@ func (o *options) planInitScript(p *plan, t *target) (changed bool, code exitcod
 // planSysV: the wrapper (or the symlink and its insserv override), then
 // update-rc.d or chkconfig.
 func (o *options) planSysV(p *plan, t *target) exitcode.Code {
+	if links := o.rcLinks(); o.symlink && len(links) > 0 {
+		// An earlier install's rc links, which the symlink cannot keep:
+		// taken away while the script they were made from is still there.
+		if t := tool("update-rc.d"); t != "" && o.realEtc {
+			p.try(nil, t, o.name, "remove")
+		}
+		for _, l := range links {
+			p.remove(l)
+		}
+	}
 	changed, code := o.planInitScript(p, t)
 	if code != exitcode.OK {
 		return code

@@ -19,6 +19,7 @@ import (
 type left struct {
 	script, override string   // /etc/init.d/NAME and the insserv override, when ours
 	openrcScript     bool     // the script is an openrc-run script
+	symlink          bool     // the script is a symlink to lsbinit: no tool can read it
 	units            []string // unit files of ours in /etc/systemd/system
 	wants            []string // their links in *.wants directories
 	rcLinks          []string // /etc/rc?.d links
@@ -59,6 +60,7 @@ func (o *options) survey() (left, error) {
 	if f.kind == ours {
 		l.script = script
 		l.openrcScript = strings.HasPrefix(string(f.data), "#!/sbin/openrc-run\n")
+		l.symlink = f.data == nil
 		l.rcLinks = o.rcLinks()
 		l.runlevels = o.runlevelLinks()
 	}
@@ -183,7 +185,7 @@ func (o *options) planDisable(p *plan, l left, sys initsys.System) {
 			p.try(nil, append([]string{systemctl(), "--root=/", "disable"}, units...)...)
 		}
 	}
-	if len(l.rcLinks) > 0 && o.realEtc && !l.openrcScript {
+	if len(l.rcLinks) > 0 && o.realEtc && !l.openrcScript && !l.symlink {
 		if t := tool("update-rc.d"); t != "" {
 			p.try(nil, t, o.name, "remove")
 		} else if t := tool("chkconfig"); t != "" {
