@@ -196,9 +196,6 @@ func load(inv Invocation, action string, getenv func(string) string, stdout, std
 				return nil, code, true
 			}
 		}
-		if action == "check" && cfg != nil {
-			warn(inv.Name, cfg.Warnings, stderr) // besides the errors
-		}
 		if !usableDespite(action, cfg, err) {
 			if action == "status" {
 				fmt.Fprintf(stdout, "%s status is unknown: its config is not usable\n", inv.Name)
@@ -206,12 +203,24 @@ func load(inv Invocation, action string, getenv func(string) string, stdout, std
 			return nil, configErrorCode(action, err), true
 		}
 	}
-	if action == "check" && err == nil {
+	if (action == "check" && err == nil) || startsDaemon(action) {
+		// A misspelt key is a setting that silently does not apply (a
+		// RELAOD_SIGNAL=none, and reload kills the daemon): every action
+		// that starts one says so, as check does, and goes on.
 		warn(inv.Name, cfg.Warnings, stderr)
 	}
 	c = cfg.Spec()
 	c.Stdout, c.Stderr, c.Source = stdout, stderr, source
 	return c, 0, false
+}
+
+// startsDaemon reports whether action may start a daemon with the config.
+func startsDaemon(action string) bool {
+	switch action {
+	case "start", "restart", "try-restart", "condrestart", "force-reload", "run":
+		return true
+	}
+	return false
 }
 
 // warn prints check's warnings.

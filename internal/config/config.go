@@ -95,6 +95,14 @@ type Config struct {
 	// Warnings are problems that do not stop the service, such as
 	// `FILE:LINE: FOO: unknown key (ignored)`; `lsbinit check` shows them.
 	Warnings []string
+	warnings []error // the same, as *Error with Warning set
+}
+
+// warn records a warning.
+func (cfg *Config) warn(e *Error) {
+	cfg.Warnings = append(cfg.Warnings, e.Error())
+	e.Warning = true
+	cfg.warnings = append(cfg.warnings, e)
 }
 
 // Load reads the configuration of a service: opts.File or
@@ -125,13 +133,16 @@ func build(opts Options, name string, srcs []source) (*Config, error) {
 		files[i] = src.path
 		v.parseFile(src.path, src.data)
 	}
+	// A config with errors lists its warnings among them, every problem
+	// in line order.
 	if len(v.errs) > 0 {
-		errs := append(v.errs, validate(&Config{Name: name, Files: files}, v, opts)...)
-		return nil, errors.Join(inLineOrder(errs, files)...)
+		partial := &Config{Name: name, Files: files}
+		errs := append(v.errs, validate(partial, v, opts)...)
+		return nil, errors.Join(inLineOrder(append(errs, partial.warnings...), files)...)
 	}
 	cfg := &Config{Name: name, Files: files}
 	if errs := validate(cfg, v, opts); len(errs) > 0 {
-		return cfg, errors.Join(inLineOrder(errs, files)...)
+		return cfg, errors.Join(inLineOrder(append(errs, cfg.warnings...), files)...)
 	}
 	return cfg, nil
 }
@@ -170,6 +181,9 @@ func Touches(err error, keys ...string) bool {
 	}
 	for _, e := range list {
 		ce, ok := e.(*Error)
+		if ok && ce.Warning {
+			continue
+		}
 		if !ok || ce.Key == "" {
 			return true
 		}

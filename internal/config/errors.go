@@ -22,12 +22,20 @@ type Error struct {
 	Key  string // the config key concerned; "" when there is none
 	Msg  string // what is wrong, one line
 	Err  error  // the underlying error (e.g. an *fs.PathError), or nil
+	// Warning marks a problem that would not stop the service (an
+	// unknown key), listed among the errors of a config that has some,
+	// so that every problem comes in line order.
+	Warning bool
 }
 
 // Error returns "FILE:LINE: KEY: Msg", leaving out the parts that are
-// empty or zero. When Msg is empty, the message of Err is used.
+// empty or zero, after "warning: " for a warning. When Msg is empty, the
+// message of Err is used.
 func (e *Error) Error() string {
 	var parts []string
+	if e.Warning {
+		parts = append(parts, "warning")
+	}
 	loc := e.File
 	switch {
 	case e.Line > 0 && loc == "":

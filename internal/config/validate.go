@@ -186,8 +186,7 @@ func (c *checker) exports() {
 			cfg.Exports = append(cfg.Exports, key+"="+s)
 		} else if _, refused := c.v.set[key]; !refused {
 			at := c.v.exported[key]
-			cfg.Warnings = append(cfg.Warnings, (&Error{File: at.file, Line: at.line,
-				Key: key, Msg: "exported but never assigned (ignored)"}).Error())
+			cfg.warn(&Error{File: at.file, Line: at.line, Key: key, Msg: "exported but never assigned (ignored)"})
 		}
 	}
 	var unknown []assigned
@@ -200,7 +199,6 @@ func (c *checker) exports() {
 	}
 	slices.SortFunc(unknown, func(a, b assigned) int { return a.seq - b.seq })
 	for _, a := range unknown {
-		cfg.Warnings = append(cfg.Warnings, (&Error{File: a.file, Line: a.line,
-			Key: keys[a.seq], Msg: "unknown key (ignored)"}).Error())
+		cfg.warn(&Error{File: a.file, Line: a.line, Key: keys[a.seq], Msg: "unknown key (ignored)"})
 	}
 }

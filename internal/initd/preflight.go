@@ -9,6 +9,7 @@ import (
 	"github.com/lsbinit/lsbinit/internal/paths"
 	"github.com/lsbinit/lsbinit/logfile"
 	"github.com/lsbinit/lsbinit/pidfile"
+	"golang.org/x/sys/unix"
 )
 
 // preflight checks, before anything is created, what start needs: the
@@ -49,6 +50,9 @@ func (c *service) checkInstalled() error {
 // sticky /tmp included), a log that is a symbolic link or has other
 // names, or whose directory anyone may write. check reports them.
 func (c *service) checkFiles() error {
+	if err := c.checkLogWritable(); err != nil {
+		return err
+	}
 	if os.Geteuid() != 0 {
 		return nil
 	}
@@ -65,6 +69,31 @@ func (c *service) checkFiles() error {
 		if err := logfile.Check(c.LogFile); err != nil {
 			return exitcode.Fail(exitcode.NoPrivilege, "%s: LOGFILE %v; start would refuse it", c.Name, err)
 		}
+	}
+	return nil
+}
+
+// checkLogWritable finds what would keep start from opening the log at
+// all: a directory that does not exist (start does not make it), or one
+// this user cannot write a new file in, or a log it cannot write.
+func (c *service) checkLogWritable() error {
+	if c.LogFile == "none" {
+		return nil
+	}
+	dir := filepath.Dir(c.LogFile)
+	info, err := os.Stat(dir)
+	switch {
+	case err != nil:
+		return exitcode.Fail(exitcode.NotConfigured, "%s: LOGFILE %s: its directory %s: %v; start would fail", c.Name, c.LogFile, dir, paths.Cause(err))
+	case !info.IsDir():
+		return exitcode.Fail(exitcode.NotConfigured, "%s: LOGFILE %s: %s is not a directory; start would fail", c.Name, c.LogFile, dir)
+	}
+	target, mode := dir, uint32(unix.W_OK|unix.X_OK)
+	if _, err := os.Lstat(c.LogFile); err == nil {
+		target, mode = c.LogFile, unix.W_OK
+	}
+	if err := unix.Access(target, mode); err != nil {
+		return exitcode.Fail(exitcode.NoPrivilege, "%s: LOGFILE %s: %s: %v; start would fail", c.Name, c.LogFile, target, err)
 	}
 	return nil
 }

@@ -48,13 +48,15 @@ type Supervisor struct {
 	delay  time.Duration // the last respawn back-off
 	reaper *reaper       // Linux: reaps every child, adopted ones too
 
-	gate       *os.File          // the start gate's write end, while a Go daemon starts
-	reports    chan string       // a Go daemon's reload reports
-	unreported int               // reloads forwarded to it, not yet reported
-	catching   <-chan struct{}   // closed once it catches the reload signal (addReport)
-	held       int               // reloads held back until then, not yet sent
-	watch      *dirwatch.Watcher // changes to the pidfile and sidecar, while running
-	watchedDir fs.FileInfo       // the directory watch watches
+	gate        *os.File          // the start gate's write end, while a Go daemon starts
+	reports     chan string       // a Go daemon's reload reports
+	unreported  int               // reloads forwarded to it, not yet reported
+	catching    <-chan struct{}   // closed once it catches the reload signal (addReport)
+	held        int               // reloads held back until then, not yet sent
+	watching    int               // reloads sent to a daemon that does not report them, in their grace
+	reloadWatch *time.Timer       // ends the grace (ReloadGrace)
+	watch       *dirwatch.Watcher // changes to the pidfile and sidecar, while running
+	watchedDir  fs.FileInfo       // the directory watch watches
 
 	readyFileBefore fs.FileInfo // READY=file: what the file was before start
 	settling        *settling   // READY=exec: the watch on a starting daemon
@@ -198,6 +200,8 @@ func (sv *Supervisor) Loop() int {
 			sv.reloaded(reloadReport(line))
 		case <-sv.heldBack():
 			sv.sendHeld()
+		case <-sv.reloadWatched():
+			sv.reloadsThrough()
 		case req := <-sv.restarts:
 			if !sv.restart(req) {
 				return 0
@@ -240,16 +244,22 @@ func (sv *Supervisor) crashed() int {
 func (sv *Supervisor) reaped(err error) {
 	sv.dead, sv.status = true, err
 	sv.held = 0
+	sv.reloadsDied(err)
 	if sv.unreported > 0 {
 		// A reload the daemon never answered: it failed, unless a stop
 		// or restart ended the daemon, which supersedes it.
 		sv.unreported = 0
 		why := fmt.Sprintf("pid %d ended before it reported the reload", sv.state.Daemon)
-		if sv.retiring || sv.state.Phase == runstate.Stopping || sv.state.Phase == runstate.Restarting {
+		if sv.superseded() {
 			why = ""
 		}
 		sv.reloaded(why)
 	}
+}
+
+// superseded reports whether a stop or restart ended the daemon.
+func (sv *Supervisor) superseded() bool {
+	return sv.retiring || sv.state.Phase == runstate.Stopping || sv.state.Phase == runstate.Restarting
 }
 
 // drain waits a little for the log pipe to reach end-of-file, so the
@@ -281,6 +291,8 @@ func (sv *Supervisor) forward(sig os.Signal) {
 	case sig != sv.c.ReloadSignal:
 	case sv.reportsReloads() && !sv.dead:
 		sv.unreported++
+	case !sv.dead:
+		sv.watchReload()
 	default:
 		sv.reloaded("")
 	}
