@@ -1,6 +1,7 @@
 package lsb
 
 import (
+	"fmt"
 	"io/fs"
 	"strconv"
 	"time"
@@ -73,14 +74,32 @@ func WhenNotified() Readiness { return Readiness{r: ready.Spec{Kind: ready.Notif
 
 // WhenListening is ready when the daemon accepts TCP connections at addr,
 // HOST:PORT ("127.0.0.1:8080", "[::1]:8080").
-func WhenListening(addr string) Readiness { return readiness(ready.NewTCP(addr)) }
+func WhenListening(addr string) Readiness {
+	r, err := ready.NewTCP(addr)
+	return readiness(r, goError(err, "WhenListening(%q): want HOST:PORT, such as \"127.0.0.1:8080\"", addr))
+}
 
 // WhenFileChanges is ready when the daemon creates or changes the file at
 // path, which must be absolute.
-func WhenFileChanges(path string) Readiness { return readiness(ready.NewFile(path)) }
+func WhenFileChanges(path string) Readiness {
+	r, err := ready.NewFile(path)
+	return readiness(r, goError(err, "WhenFileChanges(%q): want an absolute path", path))
+}
 
 // AfterDelay is ready when the daemon is still alive d after exec.
-func AfterDelay(d time.Duration) Readiness { return readiness(ready.NewDelay(d)) }
+func AfterDelay(d time.Duration) Readiness {
+	r, err := ready.NewDelay(d)
+	return readiness(r, goError(err, "AfterDelay(%v): want a positive duration", d))
+}
+
+// goError says, in Go's words rather than the config file's, what is
+// wrong with a constructor's argument, when err says something is.
+func goError(err error, format string, args ...any) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf(format, args...)
+}
 
 // ParseReadiness reads the lsbinit binary's READY words: exec, notify,
 // tcp:HOST:PORT, file:PATH or delay:DURATION ("" is exec).

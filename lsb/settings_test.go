@@ -20,9 +20,9 @@ func TestBadSettingsNameTheField(t *testing.T) {
 		set  func(*lsb.Service)
 		want string
 	}{
-		{"tcp without a port", func(s *lsb.Service) { s.Ready = lsb.WhenListening("localhost") }, "svc: Ready: tcp:localhost: want tcp:HOST:PORT"},
-		{"relative ready file", func(s *lsb.Service) { s.Ready = lsb.WhenFileChanges("ready") }, "svc: Ready: file:ready: the path must be absolute"},
-		{"no delay", func(s *lsb.Service) { s.Ready = lsb.AfterDelay(0) }, "svc: Ready: delay:0s: must be longer than 0"},
+		{"tcp without a port", func(s *lsb.Service) { s.Ready = lsb.WhenListening("localhost") }, `svc: Ready: WhenListening("localhost"): want HOST:PORT, such as "127.0.0.1:8080"`},
+		{"relative ready file", func(s *lsb.Service) { s.Ready = lsb.WhenFileChanges("ready") }, `svc: Ready: WhenFileChanges("ready"): want an absolute path`},
+		{"no delay", func(s *lsb.Service) { s.Ready = lsb.AfterDelay(0) }, "svc: Ready: AfterDelay(0s): want a positive duration"},
 		{"unknown respawn", func(s *lsb.Service) { s.Respawn = lsb.Respawn(7) }, "svc: Respawn: 7 is not RespawnNo, RespawnOnFailure or RespawnAlways"},
 		{"relative pidfile", func(s *lsb.Service) { s.PidFile = "svc.pid" }, `svc: PidFile "svc.pid" is not an absolute path`},
 		{"relative dir", func(s *lsb.Service) { s.Dir = "srv" }, `svc: Dir "srv" is not an absolute path`},
@@ -48,8 +48,15 @@ func TestBadSettingsNameTheField(t *testing.T) {
 			if got := errs.String(); !strings.HasPrefix(got, c.want) || strings.Count(got, "\n") != 1 {
 				t.Errorf("stderr %q, want one line starting %q", got, c.want)
 			}
-			if code := lsb.Invoke(svc, []string{"status"}); code != lsb.StatusUnknown {
-				t.Errorf("status exited %d, want %d", code, lsb.StatusUnknown)
+			// status still tells, in its one line, unless the bad setting
+			// is one that finds the daemon.
+			out.Reset()
+			want, line := lsb.StatusNotRunning, "svc is not running\n"
+			if c.name == "relative pidfile" {
+				want, line = lsb.StatusUnknown, "svc status is unknown: its settings are not usable\n"
+			}
+			if code := lsb.Invoke(svc, []string{"status"}); code != want || out.String() != line {
+				t.Errorf("status exited %d, %q; want %d, %q", code, out.String(), want, line)
 			}
 			if code := lsb.Invoke(svc, []string{"help"}); code != lsb.ExitOK {
 				t.Errorf("help exited %d, want 0", code)

@@ -1,9 +1,11 @@
 package initd
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 
 	"github.com/lsbinit/lsbinit/internal/exitcode"
 	"github.com/lsbinit/lsbinit/internal/spec"
@@ -44,10 +46,16 @@ func Invoke(c *spec.Spec, resolveErr error, args []string) exitcode.Code {
 	}
 	if resolveErr != nil {
 		fmt.Fprintf(stderr, "%v\n", resolveErr)
-		if action == "status" {
-			return exitcode.StatusUnknown
+		if !stopsDespite(action, c, resolveErr) {
+			if action == "status" {
+				fmt.Fprintf(stdout, "%s status is unknown: its settings are not usable\n", name)
+				return exitcode.StatusUnknown
+			}
+			return forManager(action, exitcode.Of(resolveErr))
 		}
-		return forManager(action, exitcode.Of(resolveErr))
+		// stop and status need only what finds and stops the daemon: a
+		// program rebuilt with a bad value elsewhere can still stop the
+		// one it started, and say how it is.
 	}
 	r := &runner{c: &service{c}, p: newPrinter(c.Stdout, c.Stderr, inv.quiet), inv: inv}
 	switch routeFor(f) {
@@ -83,3 +91,22 @@ func forManager(action string, code exitcode.Code) exitcode.Code {
 
 // service is the resolved service as the actions see it.
 type service struct{ *spec.Spec }
+
+// stopsDespite reports whether action can go on with c although
+// completing it failed with err: stop and status can, when err does not
+// concern what finds and stops the daemon (the pidfile, the lock file,
+// the stop schedule) and those are usable.
+func stopsDespite(action string, c *spec.Spec, err error) bool {
+	if action != "stop" && action != "status" {
+		return false
+	}
+	var ke *spec.KeyError
+	if errors.As(err, &ke) {
+		switch ke.Key {
+		case "PIDFILE", "PidFile", "LOCKFILE", "LockFile", "STOP_SCHEDULE", "StopSchedule", "PIDFILE_BY_DAEMON", "PidFileByDaemon":
+			return false
+		}
+	}
+	return c.Name != "" && filepath.IsAbs(c.PidFile) && (c.LockFile == "" || filepath.IsAbs(c.LockFile)) &&
+		c.Schedule != nil && c.Stdout != nil && c.Stderr != nil
+}

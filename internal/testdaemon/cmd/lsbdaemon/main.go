@@ -32,6 +32,7 @@ func main() {
 	listen := flag.String("sockets", "", "LISTEN `WORDS` (Service.Listen); the daemon serves the first name with lsb.Listener")
 	overlap := flag.Bool("overlap", false, "restart with RestartOverlap")
 	storeMax := flag.Int("fdstore-max", 0, "Service.FDStoreMax; with it the daemon stores a file with lsb.Store")
+	whenListening := flag.String("when-listening", "", "Ready: lsb.WhenListening(`ADDR`), a bad ADDR included (the error is the action's)")
 	roleDelay := flag.Duration("role-delay", 0, "in the daemon role, sleep `DUR` before lsb.Invoke, as a loaded machine may delay a daemon that has not yet caught its signals")
 	flag.Parse()
 	if *roleDelay > 0 && os.Getenv(daemon.RoleEnv) == "daemon" {
@@ -57,6 +58,9 @@ func main() {
 	if svc.Ready, err = lsb.ParseReadiness(*ready); err != nil {
 		fmt.Fprintf(os.Stderr, "%s: -ready: %v\n", *name, err)
 		os.Exit(int(lsb.ExitNotConfigured))
+	}
+	if *whenListening != "" {
+		svc.Ready = lsb.WhenListening(*whenListening)
 	}
 	if *ready == "notify" {
 		svc.Run = func(ctx context.Context) error {
