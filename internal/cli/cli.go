@@ -66,8 +66,9 @@ func ServiceName(argv0 string) string {
 	return base
 }
 
-// Parse reads argv: NAME ACTION, or -c FILE ACTION, or ACTION when invoked
-// as a service's name. Options -c FILE and -q may come before the action.
+// Parse reads argv: NAME ACTION (or ACTION NAME, as systemctl orders
+// them), or -c FILE ACTION, or ACTION when invoked as a service's name.
+// Options -c FILE and -q may come before the action.
 func Parse(argv []string, getenv func(string) string) (Invocation, error) {
 	inv := Invocation{Name: ServiceName(argv[0]), File: getenv("LSBINIT_CONFIG")}
 	var rest []string
@@ -92,6 +93,9 @@ func Parse(argv []string, getenv func(string) string) (Invocation, error) {
 		// service's name.
 		if len(rest) > 0 && !strings.HasPrefix(rest[0], "-") && !names.IsAction(rest[0]) {
 			inv.Name, rest = rest[0], rest[1:]
+		} else if i, ok := actionThenName(rest); ok && inv.File == "" {
+			// lsbinit ACTION NAME, systemctl's order: the same.
+			inv.Name, rest = rest[i], append(rest[:i:i], rest[i+1:]...)
 		}
 		if inv.Name == "" && inv.File != "" {
 			inv.Name = strings.TrimSuffix(filepath.Base(inv.File), ".conf")
@@ -99,6 +103,22 @@ func Parse(argv []string, getenv func(string) string) (Invocation, error) {
 	}
 	inv.Action = rest
 	return inv, nil
+}
+
+// actionThenName finds NAME in words that are ACTION NAME and options:
+// exactly two words that are not options, an action and then a word that
+// is not one. It returns NAME's index.
+func actionThenName(words []string) (int, bool) {
+	var at []int
+	for i, w := range words {
+		if !strings.HasPrefix(w, "-") {
+			at = append(at, i)
+		}
+	}
+	if len(at) != 2 || !names.IsAction(words[at[0]]) || names.IsAction(words[at[1]]) || at[1] != at[0]+1 {
+		return 0, false
+	}
+	return at[1], true
 }
 
 // version is the binary's version, as Main was given it.
@@ -188,10 +208,16 @@ func load(inv Invocation, action string, getenv func(string) string, stdout, std
 	cfg, err := config.Load(config.Options{Name: inv.Name, File: inv.File, Getenv: getenv, UID: os.Geteuid()})
 	source := sourceOf(inv)
 	if err != nil {
+		rec, running := recordedRunning(source, nil)
+		running = running && action != "check"
+		if !usableDespite(action, cfg, err) && !(running && recordedServes(action)) {
+			// The action's line first, then why, as for any failure.
+			failedLine(inv.Name, action, inv.Action, stdout)
+		}
 		for _, line := range strings.Split(err.Error(), "\n") {
 			fmt.Fprintf(stderr, "%s: %s\n", inv.Name, line)
 		}
-		if rec, ok := recordedRunning(source, nil); ok && action != "check" {
+		if running {
 			if code, done := actOnRecorded(rec, nil, action, inv.Action, stdout, stderr); done {
 				return nil, code, true
 			}

@@ -43,6 +43,12 @@ func recordedRunning(source string, c *spec.Spec) (*spec.Spec, bool) {
 // usable; then only stop, status and reload can be done.
 func actOnRecorded(rec, c *spec.Spec, action string, args []string, stdout, stderr io.Writer) (exitcode.Code, bool) {
 	rec.Stdout, rec.Stderr = stdout, stderr
+	if c == nil && !recordedServes(action) {
+		if action != "check" && action != "header" && action != "run" {
+			fmt.Fprintf(stderr, "%s: nothing was done: its config is not usable; the running instance (PIDFILE %s) is left alone\n", rec.Name, rec.PidFile)
+		}
+		return exitcode.NotConfigured, action != "check" && action != "header" && action != "run"
+	}
 	why := "its config is not usable"
 	if c != nil {
 		why = "its config now names PIDFILE " + c.PidFile
@@ -57,9 +63,6 @@ func actOnRecorded(rec, c *spec.Spec, action string, args []string, stdout, stde
 		}
 		return exitcode.OK, true
 	case "stop", "restart", "try-restart", "condrestart", "force-reload":
-		if c == nil && action != "stop" {
-			return 0, false // the config's errors are reported as for any start
-		}
 		if code := initd.Invoke(rec, nil, append([]string{"stop"}, quietOf(args)...)); code != exitcode.OK || c == nil {
 			return code, true
 		}
@@ -79,4 +82,30 @@ func quietOf(args []string) []string {
 		}
 	}
 	return nil
+}
+
+// recordedServes reports whether action can be done on a recorded
+// instance alone, with no usable config: status, reload, stop, and a
+// start that finds it running.
+func recordedServes(action string) bool {
+	switch action {
+	case "status", "reload", "start", "stop":
+		return true
+	}
+	return false
+}
+
+// failedLine prints the line of an action that fails before it begins
+// (its config is not usable), as Debian's init functions print a failure:
+// the service's name stands for its description, which the config holds.
+func failedLine(name, action string, args []string, stdout io.Writer) {
+	if quietOf(args) != nil {
+		return
+	}
+	verbs := map[string]string{"start": "Starting %s", "stop": "Stopping %s", "restart": "Restarting %s",
+		"try-restart": "Restarting %s", "condrestart": "Restarting %s", "reload": "Reloading %s configuration",
+		"force-reload": "Reloading %s configuration"}
+	if v, ok := verbs[action]; ok {
+		fmt.Fprintf(stdout, v+": %s failed!\n", name, name)
+	}
 }

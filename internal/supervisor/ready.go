@@ -184,6 +184,11 @@ func (sv *Supervisor) unready(end readyEnd) {
 		sv.stopLeftovers()
 		sv.drain(500 * time.Millisecond)
 		sv.report(fmt.Sprintf("%s %s right after starting", c.Program(), proc.DescribeExit(sv.status)))
+		if sv.status == nil && c.Path != "" && !c.PidFileByDaemon {
+			// Status 0 at once: most often a daemon that forked into the
+			// background, leaving lsbinit only its exited parent.
+			fmt.Fprintf(sv.msgs, "%s: if %s forks into the background, keep it in the foreground (its -f, --nodaemon or \"daemonize no\"), or set PIDFILE_BY_DAEMON=yes and PIDFILE to the pidfile it writes\n", c.Name, c.Program())
+		}
 	case endTimeout:
 		sv.report(fmt.Sprintf("%s was not ready (READY=%s) within START_TIMEOUT=%v", c.Program(), c.Ready, c.StartTimeout))
 		sv.stopDaemon()
