@@ -23,14 +23,11 @@ import (
 	"context"
 	"fmt"
 	"log"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/lsbinit/lsbinit/lsb"
 )
@@ -81,81 +78,21 @@ func main() {
 	lsb.Main(svc)
 }
 
-// serve runs until ctx is cancelled (stop), then drains connections.
+// serve runs until ctx is cancelled (stop), then drains connections:
+// lsb.ServeHTTP serves on the supervisor's socket when it holds one (else
+// binds the address itself), calls lsb.Ready once it listens, and answers
+// every request it began before it returns.
 func (s *server) serve(ctx context.Context) error {
 	if err := s.reload(); err != nil {
 		return err
 	}
-	// The supervisor's socket when it holds one, else our own.
-	ln := lsb.Listener("http")
-	if ln == nil {
-		var err error
-		if ln, err = net.Listen("tcp", s.addr); err != nil {
-			return err
-		}
-	}
-	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := &http.Server{Addr: s.addr, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(w, "%s (pid %d)\n", s.greeting.Load(), os.Getpid())
 	})}
-	log.Printf("hello: listening on http://%s", ln.Addr())
-	var busy busyConns
-	srv.ConnState = busy.track
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
-	lsb.Ready()
-	select {
-	case err := <-served:
-		return err
-	case <-ctx.Done():
-	}
-	// Stop accepting: connections not yet accepted wait in the socket's
-	// queue for the next daemon. Those accepted are answered first: a
-	// Shutdown right away would drop a request read after it began.
-	ln.Close()
-	<-served // from now on every accepted connection is tracked
-	busy.wait(5 * time.Second)
-	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	srv.Shutdown(shutdown) // closes the idle keep-alive connections
+	log.Printf("hello: listening on http://%s", s.addr)
+	err := lsb.ServeHTTP(ctx, srv, "http")
 	log.Printf("hello: stopped")
-	return nil
-}
-
-// busyConns counts the connections that are new or serving a request.
-type busyConns struct {
-	mu    sync.Mutex
-	state map[net.Conn]http.ConnState
-}
-
-// track is the server's ConnState hook.
-func (b *busyConns) track(c net.Conn, st http.ConnState) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.state == nil {
-		b.state = map[net.Conn]http.ConnState{}
-	}
-	if st == http.StateClosed || st == http.StateHijacked {
-		delete(b.state, c)
-		return
-	}
-	b.state[c] = st
-}
-
-// wait waits, at most d, until no connection is new or active.
-func (b *busyConns) wait(d time.Duration) {
-	for end := time.Now().Add(d); time.Now().Before(end); time.Sleep(time.Millisecond) {
-		b.mu.Lock()
-		n := 0
-		for _, st := range b.state {
-			if st == http.StateNew || st == http.StateActive {
-				n++
-			}
-		}
-		b.mu.Unlock()
-		if n == 0 {
-			return
-		}
-	}
+	return err
 }
 
 // reload reads the greeting file again.
