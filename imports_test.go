@@ -9,7 +9,7 @@ import (
 // layers is the package map: a package may import only packages of this
 // module on a lower layer, so imports point one way and no change can
 // quietly add a back edge. A new package must be placed here. The process
-// that runs a package's code is named in the README's Architecture.
+// that runs a package's code is named in the Architecture (docs/architecture.md).
 //
 //	0  leaves: one job each, no other package of the module
 //	1  the leaves that build on those (proc, pidfile, logfile, ...)

@@ -20,7 +20,7 @@ func readyForManager() {
 }
 
 // route is who carries out an action: lsbinit itself, or the init system
-// that runs the service (README, "One manager per daemon").
+// that runs the service (docs/registration.md, "Who carries out /etc/init.d/NAME ACTION").
 type route int
 
 const (

@@ -25,7 +25,7 @@ const readyPoll = 10 * time.Millisecond
 // bound, as before. A daemon that fails while it starts up is busy, or
 // sleeps on a timer or a child, until it dies, and so fails the start;
 // what is no longer told apart is one that waits for work and then dies
-// (see the README, "Readiness").
+// (see docs/how-it-works.md, "Readiness (READY=exec)").
 const (
 	settleMin   = 10 * time.Millisecond
 	settleQuiet = 5 * time.Millisecond
