@@ -117,3 +117,21 @@ func TestRunit(t *testing.T) {
 		})
 	}
 }
+
+// -o into a directory that does not exist yet (runit's /etc/sv/NAME)
+// makes it, and writes run and finish there, both executable.
+func TestOutputMakesDirectory(t *testing.T) {
+	dir := t.TempDir()
+	conf := filepath.Join(dir, "svc.conf")
+	os.WriteFile(conf, []byte("DAEMON=/bin/sleep\nPIDFILE="+dir+"/x.pid\nLOGFILE="+dir+"/x.log\n"), 0o644)
+	runFile := filepath.Join(dir, "sv", "svc", "run")
+	if code, _, stderr := run("-c", conf, "--for", "runit", "-o", runFile); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, f := range []string{"run", "finish"} {
+		info, err := os.Stat(filepath.Join(dir, "sv", "svc", f))
+		if err != nil || info.Mode().Perm() != 0o755 {
+			t.Errorf("%s: %v, mode %v", f, err, info)
+		}
+	}
+}

@@ -134,12 +134,16 @@ func TestMainOutput(t *testing.T) {
 	if fi, _ := os.Lstat(link); fi.Mode()&os.ModeSymlink == 0 {
 		t.Errorf("the link was replaced")
 	}
-	// A directory is refused; a missing directory fails.
+	// A directory is refused; a missing directory is made; a file where
+	// a directory should be fails, naming the file to write.
 	if code, _, _ := run("-c", conf, "--for", "smf", "-o", dir); code != exitcode.Failed {
 		t.Errorf("directory: %d", code)
 	}
-	if code, _, _ := run("-c", conf, "--for", "smf", "-o", filepath.Join(dir, "no/such/x.xml")); code != exitcode.Failed {
-		t.Errorf("missing dir: %d", code)
+	if code, _, stderr := run("-c", conf, "--for", "smf", "-o", filepath.Join(dir, "no/such/x.xml")); code != 0 {
+		t.Errorf("missing dir: %d %q", code, stderr)
+	}
+	if code, _, stderr := run("-c", conf, "--for", "smf", "-o", filepath.Join(target, "x.xml")); code != exitcode.Failed || !strings.Contains(stderr, "target") {
+		t.Errorf("a file for a directory: %d %q", code, stderr)
 	}
 	// No temporary file is left behind.
 	entries, _ := os.ReadDir(dir)

@@ -87,6 +87,11 @@ func WriteAtomic(path string, data []byte, perm fs.FileMode) error {
 	if dir == "" {
 		dir = "."
 	}
+	// A definition may be the first file of its directory (runit's
+	// /etc/sv/NAME/run): make it, as mkdir -p would.
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
 	var rnd [6]byte
 	if _, err := rand.Read(rnd[:]); err != nil {
 		return err
@@ -94,7 +99,7 @@ func WriteAtomic(path string, data []byte, perm fs.FileMode) error {
 	tmp := filepath.Join(dir, "."+base+".tmp-"+hex.EncodeToString(rnd[:]))
 	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0o644)
 	if err != nil {
-		return err
+		return &fs.PathError{Op: "write", Path: path, Err: errors.Unwrap(err)}
 	}
 	ok := false
 	defer func() {
