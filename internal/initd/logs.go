@@ -72,6 +72,10 @@ func (r *runner) logs(n int, follow bool) exitcode.Code {
 	}
 	f, err := os.Open(c.LogFile)
 	if err != nil && !(follow && os.IsNotExist(err)) {
+		if os.IsNotExist(err) {
+			fmt.Fprintf(c.Stderr, "%s: no log yet: %s does not exist (nothing has been written to it; logs -f waits for it)\n", c.Name, c.LogFile)
+			return exitcode.Failed
+		}
 		fmt.Fprintf(c.Stderr, "%s: %v\n", c.Name, err)
 		return exitcode.Privilege(err, exitcode.Failed)
 	}

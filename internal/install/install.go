@@ -94,6 +94,7 @@ func parse(prog string, args []string, o *options, uninstall bool) exitcode.Code
 	}
 	if o.program != nil {
 		usage = strings.Replace(strings.Replace(usage, "lsbinit ", filepath.Base(o.exe)+" ", 1), " NAME", "", 1)
+		usage = strings.Replace(usage, " [--symlink]", "", 1) // a program is no symlink to lsbinit
 	}
 	for i := 0; i < len(args); i++ {
 		switch a := args[i]; {
