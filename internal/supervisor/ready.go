@@ -78,8 +78,13 @@ func (sv *Supervisor) waitReady() readyEnd {
 	timeout := time.NewTimer(c.StartTimeout)
 	defer timeout.Stop()
 	var settle, poll <-chan time.Time
-	var notified <-chan struct{}
+	var notified, begun <-chan struct{}
 	sv.settling = nil // an earlier daemon's watch
+	watchExec := func() (<-chan time.Time, <-chan time.Time, func()) {
+		t := time.NewTicker(settlePoll)
+		sv.settling = &settling{pid: sv.pid, start: time.Now(), since: time.Now()}
+		return time.After(c.ReadyDelay), t.C, t.Stop
+	}
 	switch c.Ready.Kind {
 	case ready.Delay:
 		settle = time.After(c.Ready.Delay)
@@ -89,15 +94,25 @@ func (sv *Supervisor) waitReady() readyEnd {
 		poll = t.C
 	case ready.Notify:
 		notified = sv.notified
-	default:
-		settle = time.After(c.ReadyDelay)
-		t := time.NewTicker(settlePoll)
-		defer t.Stop()
-		poll = t.C
-		sv.settling = &settling{pid: sv.pid, start: sv.since, since: time.Now()}
+	case ready.Exec:
+		if sv.catching != nil {
+			// A Go daemon is watched once its body begins: until then it
+			// is the Go runtime starting, on a loaded machine for longer
+			// than the bound, and sometimes all asleep.
+			begun = sv.catching
+			break
+		}
+		var stop func()
+		settle, poll, stop = watchExec()
+		defer stop()
 	}
 	for {
 		select {
+		case <-begun:
+			begun = nil
+			var stop func()
+			settle, poll, stop = watchExec()
+			defer stop()
 		case err := <-sv.exited:
 			sv.reaped(err)
 			return endDied

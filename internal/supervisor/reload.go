@@ -18,20 +18,21 @@ import (
 // waits for the count to move and exits 1 with the message on failure.
 // For any other daemon a reload is through once the signal is forwarded.
 //
-// Such a Go daemon catches the reload signal only once its program has
-// run as far as its daemon role (the Go runtime, main, the start gate): a
-// loaded machine may take longer than READY=exec's bound, and the signal's
+// A Go daemon catches the reload signal only once its program has run as
+// far as its daemon role (the Go runtime, main, the start gate): a loaded
+// machine may take longer than READY=exec's bound, and the signal's
 // default action would kill it. So the first line it writes,
-// daemon.ReportCatching, says it catches the signal, and until then the
-// supervisor holds reloads back (sv.held) instead of sending them.
+// daemon.ReportCatching, says it catches the signal and is about to run
+// its body; until then the supervisor holds reloads back (sv.held), and
+// READY=exec does not begin to watch it (see waitReady).
 
-// addReport gives a Go daemon with a Reload func the write end of its
-// report pipe, and returns it for the caller to close once the command
-// has started, with a channel closed once the daemon catches the reload
-// signal (nil for any other daemon: it is sent at once). The supervisor
-// reads the other end into sv.reports.
+// addReport gives a Go daemon the write end of its report pipe, and
+// returns it for the caller to close once the command has started, with a
+// channel closed once the daemon catches the reload signal (nil for any
+// other daemon: the signal is sent at once). The supervisor reads the
+// other end into sv.reports.
 func (sv *Supervisor) addReport(cmd *exec.Cmd) (*os.File, <-chan struct{}, error) {
-	if !sv.reportsReloads() {
+	if sv.c.Path != "" || sv.c.PidFileByDaemon {
 		return nil, nil, nil
 	}
 	r, w, err := os.Pipe()
