@@ -71,48 +71,69 @@ const (
 	endTimeout                 // START_TIMEOUT passed
 )
 
-// waitReady waits for the current daemon to be ready as READY says, or
-// for what ends the wait first.
-func (sv *Supervisor) waitReady() readyEnd {
-	c := sv.c
-	timeout := time.NewTimer(c.StartTimeout)
-	defer timeout.Stop()
-	var settle, poll <-chan time.Time
-	var notified, begun <-chan struct{}
-	sv.settling = nil // an earlier daemon's watch
-	watchExec := func() (<-chan time.Time, <-chan time.Time, func()) {
-		t := time.NewTicker(settlePoll)
-		sv.settling = &settling{pid: sv.pid, start: time.Now(), since: time.Now()}
-		return time.After(c.ReadyDelay), t.C, t.Stop
+// readyWatch is what waitReady waits on, for the kind of READY.
+type readyWatch struct {
+	settle, poll    <-chan time.Time
+	notified, begun <-chan struct{}
+	stops           []func()
+}
+
+func (w *readyWatch) stop() {
+	for _, f := range w.stops {
+		f()
 	}
-	switch c.Ready.Kind {
+}
+
+// every makes poll tick every d.
+func (w *readyWatch) every(d time.Duration) {
+	t := time.NewTicker(d)
+	w.poll, w.stops = t.C, append(w.stops, t.Stop)
+}
+
+// watchReady starts watching the current daemon as READY says.
+func (sv *Supervisor) watchReady() *readyWatch {
+	w := &readyWatch{}
+	sv.settling = nil // an earlier daemon's watch
+	switch r := sv.c.Ready; r.Kind {
 	case ready.Delay:
-		settle = time.After(c.Ready.Delay)
+		w.settle = time.After(r.Delay)
 	case ready.TCP, ready.File:
-		t := time.NewTicker(readyPoll)
-		defer t.Stop()
-		poll = t.C
+		w.every(readyPoll)
 	case ready.Notify:
-		notified = sv.notified
+		w.notified = sv.notified
 	case ready.Exec:
 		if sv.catching != nil {
 			// A Go daemon is watched once its body begins: until then it
 			// is the Go runtime starting, on a loaded machine for longer
 			// than the bound, and sometimes all asleep.
-			begun = sv.catching
+			w.begun = sv.catching
 			break
 		}
-		var stop func()
-		settle, poll, stop = watchExec()
-		defer stop()
+		sv.watchExec(w)
 	}
+	return w
+}
+
+// watchExec begins READY=exec's watch: the daemon settling, within the
+// bound.
+func (sv *Supervisor) watchExec(w *readyWatch) {
+	w.begun = nil
+	w.settle = time.After(sv.c.ReadyDelay)
+	w.every(settlePoll)
+	sv.settling = &settling{pid: sv.pid, start: time.Now(), since: time.Now()}
+}
+
+// waitReady waits for the current daemon to be ready as READY says, or
+// for what ends the wait first.
+func (sv *Supervisor) waitReady() readyEnd {
+	timeout := time.NewTimer(sv.c.StartTimeout)
+	defer timeout.Stop()
+	w := sv.watchReady()
+	defer w.stop()
 	for {
 		select {
-		case <-begun:
-			begun = nil
-			var stop func()
-			settle, poll, stop = watchExec()
-			defer stop()
+		case <-w.begun:
+			sv.watchExec(w)
 		case err := <-sv.exited:
 			sv.reaped(err)
 			return endDied
@@ -121,16 +142,16 @@ func (sv *Supervisor) waitReady() readyEnd {
 				return endStop
 			}
 			sv.forward(sig)
-		case <-poll:
+		case <-w.poll:
 			if sv.isReady() {
 				return endReady
 			}
-		case <-settle:
+		case <-w.settle:
 			if sv.endedMeanwhile() {
 				return endDied
 			}
 			return endReady
-		case <-notified:
+		case <-w.notified:
 			return endReady
 		case <-timeout.C:
 			return endTimeout

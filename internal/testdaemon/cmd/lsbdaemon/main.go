@@ -18,6 +18,22 @@ import (
 	"github.com/lsbinit/lsbinit/lsb"
 )
 
+// parseTimes sets the stop schedule and readiness from their flags, or
+// exits 6 naming the bad one.
+func parseTimes(svc *lsb.Service, stopSchedule, ready string) {
+	var err error
+	if stopSchedule != "" {
+		if svc.StopSchedule, err = lsb.ParseSchedule(stopSchedule); err != nil {
+			fmt.Fprintf(os.Stderr, "%s: -stop-schedule: %v\n", svc.Name, err)
+			os.Exit(int(lsb.ExitNotConfigured))
+		}
+	}
+	if svc.Ready, err = lsb.ParseReadiness(ready); err != nil {
+		fmt.Fprintf(os.Stderr, "%s: -ready: %v\n", svc.Name, err)
+		os.Exit(int(lsb.ExitNotConfigured))
+	}
+}
+
 func main() {
 	o := testdaemon.Options{}
 	o.Flags(flag.CommandLine)
@@ -48,17 +64,7 @@ func main() {
 		StartTimeout: *startTimeout,
 		Run:          func(ctx context.Context) error { return testdaemon.Run(ctx, o) },
 	}
-	var err error
-	if *stopSchedule != "" {
-		if svc.StopSchedule, err = lsb.ParseSchedule(*stopSchedule); err != nil {
-			fmt.Fprintf(os.Stderr, "%s: -stop-schedule: %v\n", *name, err)
-			os.Exit(int(lsb.ExitNotConfigured))
-		}
-	}
-	if svc.Ready, err = lsb.ParseReadiness(*ready); err != nil {
-		fmt.Fprintf(os.Stderr, "%s: -ready: %v\n", *name, err)
-		os.Exit(int(lsb.ExitNotConfigured))
-	}
+	parseTimes(&svc, *stopSchedule, *ready)
 	if *whenListening != "" {
 		svc.Ready = lsb.WhenListening(*whenListening)
 	}
