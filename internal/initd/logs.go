@@ -98,41 +98,109 @@ func (r *runner) logs(n int, follow bool) exitcode.Code {
 // fails (the reader went away) or the process is interrupted.
 func (r *runner) follow(f *os.File) exitcode.Code {
 	c := r.c
+	var seen recent
+	out := io.MultiWriter(c.Stdout, &seen)
 	for {
 		if f != nil {
-			if _, err := io.Copy(c.Stdout, f); err != nil {
+			if _, err := seen.copyAfterTruncate(out, f); err != nil {
 				return exitcode.OK
 			}
 		}
 		time.Sleep(100 * time.Millisecond)
-		f = reopenRotated(c.LogFile, f, c.Stdout)
+		var truncated bool
+		f, truncated = reopenRotated(c.LogFile, f, out)
+		seen.truncated = seen.truncated || truncated
 	}
 }
 
+// recent keeps the last bytes follow printed, so that after a
+// copytruncate it can skip what it printed already: the supervisor
+// writes the lines logrotate's copy missed at the start of the emptied
+// log (README, "Logs and rotation"), and the follower may have read them
+// from the log before it was emptied.
+type recent struct {
+	buf       []byte
+	truncated bool // the log was emptied since the last copy
+}
+
+const recentMax = 256 << 10
+
+func (s *recent) Write(p []byte) (int, error) {
+	s.buf = append(s.buf, p...)
+	if len(s.buf) > recentMax {
+		s.buf = append(s.buf[:0], s.buf[len(s.buf)-recentMax:]...)
+	}
+	return len(p), nil
+}
+
+// copyAfterTruncate copies f to w; after a truncation it first skips the
+// bytes at f's start that end what was printed last.
+func (s *recent) copyAfterTruncate(w io.Writer, f *os.File) (int64, error) {
+	if !s.truncated {
+		return io.Copy(w, f)
+	}
+	head := make([]byte, len(s.buf))
+	n, _ := io.ReadFull(f, head)
+	if n == 0 {
+		return 0, nil // nothing yet: look again at the next turn
+	}
+	s.truncated = false
+	skip := overlap(s.buf, head[:n])
+	if _, err := w.Write(head[skip:n]); err != nil {
+		return 0, err
+	}
+	return io.Copy(w, f)
+}
+
+// overlap is the length of the longest end of printed that begins next.
+func overlap(printed, next []byte) int {
+	probe := next[:min(len(next), 64)]
+	// An end at least as long as probe starts where probe occurs: the
+	// earliest that matches all the way is the longest.
+	for from := 0; ; {
+		i := bytes.Index(printed[from:], probe)
+		if i < 0 {
+			break
+		}
+		i += from
+		if k := len(printed) - i; k <= len(next) && bytes.Equal(printed[i:], next[:k]) {
+			return k
+		}
+		from = i + 1
+	}
+	for k := min(len(printed), len(probe)-1); k > 0; k-- {
+		if bytes.Equal(printed[len(printed)-k:], next[:k]) {
+			return k
+		}
+	}
+	return 0
+}
+
 // reopenRotated returns the file to read next: f itself, rewound when it
-// was truncated; or, when path names another file now, path opened
-// (after the rest of f has been copied to w).
-func reopenRotated(path string, f *os.File, w io.Writer) *os.File {
+// was truncated (then truncated is true); or, when path names another
+// file now, path opened (after the rest of f has been copied to w).
+func reopenRotated(path string, f *os.File, w io.Writer) (next *os.File, truncated bool) {
 	now, err := os.Stat(path)
 	if f == nil {
 		if err != nil {
-			return nil
+			return nil, false
 		}
 		g, _ := os.Open(path)
-		return g
+		return g, false
 	}
 	if info, ferr := f.Stat(); ferr == nil {
 		if err == nil && !os.SameFile(info, now) {
 			io.Copy(w, f) // the rotated file's last lines
 			f.Close()
 			g, _ := os.Open(path)
-			return g
+			return g, false
 		}
 		if pos, _ := f.Seek(0, io.SeekCurrent); info.Size() < pos {
 			f.Seek(0, io.SeekStart) // truncated
+			return f, true
 		}
 	}
-	return f
+	return f, false
 }
 
 // journal shows the unit's journal: LOGFILE=none under systemd, where the

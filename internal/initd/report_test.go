@@ -99,3 +99,22 @@ func TestLastLines(t *testing.T) {
 		t.Error("Ago or Size")
 	}
 }
+
+func TestOverlap(t *testing.T) {
+	for _, c := range []struct {
+		printed, next string
+		want          int
+	}{
+		{"line 1\nline 2\nline 3\n", "line 3\nline 4\n", 7},
+		{"line 1\nline 2\nline 3\n", "line 2\nline 3\nline 4\n", 14},
+		{"line 1\nline 2\n", "line 3\n", 0},
+		{"", "line 1\n", 0},
+		{"abc", "c", 1},
+		{"x\n", "x\nx\n", 2},
+		{strings.Repeat("line 7\n", 20), strings.Repeat("line 7\n", 3) + "line 8\n", 21},
+	} {
+		if got := overlap([]byte(c.printed), []byte(c.next)); got != c.want {
+			t.Errorf("overlap(%q, %q) = %d, want %d", c.printed, c.next, got, c.want)
+		}
+	}
+}

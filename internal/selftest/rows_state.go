@@ -165,9 +165,12 @@ func emptyStatus(r *rowCtx) error {
 }
 
 // startExits: the daemon exits at once with code 3; start → 1, and no
-// pidfile is left.
+// pidfile is left. The daemon is this Go program, which a loaded machine
+// may keep in the Go runtime's start-up past READY=exec's 200 ms bound
+// (docs/how-it-works.md, "Readiness"): READY=delay:2s makes "at once"
+// mean before it is proven alive, whatever the load.
 func startExits(r *rowCtx) error {
-	if err := r.config("-exit 3"); err != nil {
+	if err := r.config("-exit 3", "READY=delay:2s"); err != nil {
 		return err
 	}
 	if err := r.check(1, "start"); err != nil {
