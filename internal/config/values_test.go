@@ -42,7 +42,7 @@ func TestBadValues(t *testing.T) {
 		{"RELOAD_SIGNAL=SIGINT", "RELOAD_SIGNAL: INT would stop the service"},
 		{"RELOAD_SIGNAL=9", "RELOAD_SIGNAL: KILL would stop the service"},
 		{"RELOAD_SIGNAL=stop", "RELOAD_SIGNAL: STOP would stop the service"},
-		{"READY=yes", `READY: "yes" is not one of exec, notify, tcp:HOST:PORT, file:PATH, delay:DURATION`},
+		{"READY=yes", `READY: "yes" is not one of exec, notify, tcp:HOST:PORT, unix:PATH, file:PATH, delay:DURATION`},
 		{"READY=EXEC", `READY: "EXEC" is not one of`},
 		{"READY=tcp:8080", "READY: tcp:8080: want tcp:HOST:PORT"},
 		{"READY=tcp::8080", "READY: tcp::8080: want tcp:HOST:PORT"},

@@ -30,10 +30,10 @@ func changesState(action string) bool {
 // beyond the fixed settle of READY=exec and delay:, a second for the kinds
 // of readiness that may take up to START_TIMEOUT.
 func (c *service) preemptAfter() time.Duration {
-	switch c.Ready.Kind {
-	case ready.Delay:
+	switch {
+	case c.Ready.Kind == ready.Delay:
 		return c.Ready.Delay + time.Second
-	case ready.TCP, ready.File, ready.Notify:
+	case c.Ready.Waits():
 		return time.Second
 	}
 	return c.ReadyDelay + time.Second

@@ -36,3 +36,35 @@ func TestParse(t *testing.T) {
 		}
 	}
 }
+
+func TestUnix(t *testing.T) {
+	s, err := Parse("unix:/run/app/app.sock")
+	if err != nil || s.Kind != Unix || s.Path != "/run/app/app.sock" || s.String() != "unix:/run/app/app.sock" {
+		t.Fatalf("Parse(unix:...) = %+v, %v", s, err)
+	}
+	if n, a := s.Dials(); n != "unix" || a != "/run/app/app.sock" || !s.Waits() || s.Notifies() {
+		t.Errorf("unix: Dials %q %q, Waits %v, Notifies %v", n, a, s.Waits(), s.Notifies())
+	}
+	for _, bad := range []string{"unix:app.sock", "unix:", "unix"} {
+		if _, err := Parse(bad); err == nil {
+			t.Errorf("Parse(%q): no error", bad)
+		}
+	}
+	// Every kind says what it is, and reads back.
+	for _, k := range kinds {
+		var s Spec
+		switch k.name {
+		case TCP:
+			s, _ = NewTCP("127.0.0.1:80")
+		case Unix, File:
+			s = Spec{Kind: k.name, Path: "/x"}
+		case Delay:
+			s, _ = NewDelay(2e9)
+		default:
+			s = Spec{Kind: k.name}
+		}
+		if back, err := Parse(s.String()); err != nil || back != s {
+			t.Errorf("%s: Parse(%q) = %+v, %v", k.name, s.String(), back, err)
+		}
+	}
+}

@@ -6,8 +6,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-
-	"github.com/lsbinit/lsbinit/internal/ready"
 )
 
 // Socket is one LISTEN entry: a socket the supervisor creates before the
@@ -111,13 +109,23 @@ func validFDName(name string) bool {
 	return true
 }
 
-// heldReadyAddr finds the LISTEN socket that READY=tcp: would dial, if
-// any: the same port, and the same host or either one any address.
+// heldReadyAddr finds the LISTEN socket that READY would dial, if any:
+// for tcp:, the same port, and the same host or either one any address;
+// for unix:, the same path.
 func (s *Spec) heldReadyAddr() (Socket, bool) {
-	if s.Ready.Kind != ready.TCP {
+	network, addr := s.Ready.Dials()
+	if network == "unix" {
+		for _, sock := range s.Listen {
+			if sock.Net == "unix" && sock.Addr == addr {
+				return sock, true
+			}
+		}
 		return Socket{}, false
 	}
-	rh, rp, err := net.SplitHostPort(s.Ready.Addr)
+	if network != "tcp" {
+		return Socket{}, false
+	}
+	rh, rp, err := net.SplitHostPort(addr)
 	if err != nil {
 		return Socket{}, false
 	}

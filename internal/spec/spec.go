@@ -165,7 +165,7 @@ func (s *Spec) check() error {
 		return s.fail("FDSTORE_MAX", err)
 	}
 	if sock, held := s.heldReadyAddr(); held {
-		return s.fail("READY", fmt.Errorf("tcp:%s is the LISTEN socket %s: the supervisor's socket accepts connections before the daemon runs, so it would always look ready; use READY=notify or exec", s.Ready.Addr, sock))
+		return s.fail("READY", fmt.Errorf("%s is the LISTEN socket %s: the supervisor's socket accepts connections before the daemon runs, so it would always look ready; use READY=notify or exec", s.Ready, sock))
 	}
 	return nil
 }

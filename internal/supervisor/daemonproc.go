@@ -11,7 +11,6 @@ import (
 	"github.com/lsbinit/lsbinit/internal/exitcode"
 	"github.com/lsbinit/lsbinit/internal/paths"
 	"github.com/lsbinit/lsbinit/internal/proc"
-	"github.com/lsbinit/lsbinit/internal/ready"
 	"github.com/lsbinit/lsbinit/internal/runstate"
 	"github.com/lsbinit/lsbinit/internal/spec"
 	"github.com/lsbinit/lsbinit/logfile"
@@ -48,7 +47,7 @@ func (sv *Supervisor) spawnCommand() (*exec.Cmd, error) {
 	defer started()
 	if sv.notify != nil {
 		cmd.Env = append(cmd.Env, "NOTIFY_SOCKET="+sv.notify.addr)
-		if sv.c.Ready.Kind == ready.Notify {
+		if sv.c.Ready.Notifies() {
 			sv.notified = sv.notify.arm(sv.replacing())
 		}
 	}

@@ -10,7 +10,6 @@ import (
 	"github.com/lsbinit/lsbinit/internal/daemon"
 	"github.com/lsbinit/lsbinit/internal/exitcode"
 	"github.com/lsbinit/lsbinit/internal/proc"
-	"github.com/lsbinit/lsbinit/internal/ready"
 	"github.com/lsbinit/lsbinit/internal/runstate"
 	"github.com/lsbinit/lsbinit/internal/spec"
 	"github.com/lsbinit/lsbinit/logfile"
@@ -62,12 +61,12 @@ func (sv *Supervisor) replace(req *restartRequest) (alive bool, err error) {
 	}
 	sv.store.setBound(next.FDStoreMax)
 	signal.Notify(sv.sigs, next.ReloadSignal) // a new RELOAD_SIGNAL is caught too
-	sv.snapshotReadyFile(next)
+	sv.prepareNextReadiness(next)
 	sv.logf("lsbinit: restarting %s (pid %d, RESTART=%s); its sockets stay open\n", sv.c.Name, sv.state.Daemon, next.Restart)
 	sv.reapIfExited()
-	// Overlap needs a readiness the old daemon cannot fake: not tcp:,
-	// where it (or the held socket) answers.
-	if next.Restart == spec.RestartOverlap && !next.PidFileByDaemon && next.Ready.Kind != ready.TCP && !sv.dead {
+	// Overlap needs a readiness the old daemon cannot fake: not one
+	// proven by a connection, which it (or the held socket) answers.
+	if network, _ := next.Ready.Dials(); next.Restart == spec.RestartOverlap && !next.PidFileByDaemon && network == "" && !sv.dead {
 		alive, err := sv.overlap(next)
 		if err != nil && alive {
 			sv.exe = prevExe
@@ -87,7 +86,7 @@ func (sv *Supervisor) compatible(next *spec.Spec) bool {
 		next.LogFile != c.LogFile, next.PidFileByDaemon != c.PidFileByDaemon,
 		!slices.Equal(next.Listen, c.Listen), !next.KeepsSupervisor():
 		return false
-	case (next.Ready.Kind == "notify" || next.FDStoreMax > 0) && sv.notify == nil:
+	case (next.Ready.Notifies() || next.FDStoreMax > 0) && sv.notify == nil:
 		return false
 	}
 	return true
@@ -199,13 +198,11 @@ func (sv *Supervisor) reapIfExited() {
 	}
 }
 
-// snapshotReadyFile remembers READY=file's file as it is before a new
-// daemon starts, so that only a change counts.
-func (sv *Supervisor) snapshotReadyFile(c *spec.Spec) {
-	sv.readyFileBefore = nil
-	if c.Ready.Kind == ready.File {
-		sv.readyFileBefore, _ = os.Lstat(c.Ready.Path)
-	}
+// prepareNextReadiness prepares the proof of readiness of the next
+// daemon of a restart in place (READY=file's file as it is before).
+func (sv *Supervisor) prepareNextReadiness(c *spec.Spec) {
+	sv.readiness = newReadiness(c.Ready)
+	sv.readiness.prepare(sv, false)
 }
 
 // setPhase records the daemon's phase in the sidecar.

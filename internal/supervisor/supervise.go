@@ -15,7 +15,6 @@ import (
 	"github.com/lsbinit/lsbinit/internal/exitcode"
 	"github.com/lsbinit/lsbinit/internal/paths"
 	"github.com/lsbinit/lsbinit/internal/proc"
-	"github.com/lsbinit/lsbinit/internal/ready"
 	"github.com/lsbinit/lsbinit/internal/runstate"
 	"github.com/lsbinit/lsbinit/internal/spec"
 	"github.com/lsbinit/lsbinit/logfile"
@@ -58,10 +57,9 @@ type Supervisor struct {
 	watch       *dirwatch.Watcher // changes to the pidfile and sidecar, while running
 	watchedDir  fs.FileInfo       // the directory watch watches
 
-	readyFileBefore fs.FileInfo // READY=file: what the file was before start
-	settling        *settling   // READY=exec: the watch on a starting daemon
-	sockets         []*os.File  // LISTEN, open while the supervisor runs
-	socketFiles     []string    // the unix sockets' files it created
+	readiness   readiness  // how READY is proven, with its state
+	sockets     []*os.File // LISTEN, open while the supervisor runs
+	socketFiles []string   // the unix sockets' files it created
 
 	control     *controlSocket       // restart's way in, when restart keeps us
 	restarts    chan *restartRequest // requests from the control socket
@@ -114,7 +112,8 @@ func (sv *Supervisor) Start() error {
 		}
 		return sv.failed(exitcode.Privilege(err, exitcode.Failed), err)
 	}
-	if err := sv.checkPortFree(); err != nil {
+	sv.readiness = newReadiness(sv.c.Ready)
+	if err := sv.readiness.prepare(sv, true); err != nil {
 		sv.cleanup()
 		return sv.failed(exitcode.Failed, err)
 	}
@@ -164,7 +163,7 @@ func (sv *Supervisor) acquire() error {
 		}
 		runstate.Write(c.StateFile(), &sv.state)
 	}
-	if c.Ready.Kind == ready.Notify || c.FDStoreMax > 0 {
+	if c.Ready.Notifies() || c.FDStoreMax > 0 {
 		if sv.notify, err = listenNotify(c); err != nil {
 			sv.cleanup()
 			return fmt.Errorf("the notify socket: %w", err)
