@@ -14,8 +14,9 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// SPEC: "any lsbinit process killed at any moment [...] afterwards status
-// tells the truth, stop stops the daemon, start starts exactly one."
+// The promise (docs/how-it-works.md, "When an lsbinit process is
+// killed"): any lsbinit process killed at any moment, afterwards status
+// tells the truth, stop stops the daemon, start starts exactly one.
 //
 // Each trial runs chaosActions random actions at once while a killer
 // sends SIGKILL, every 20-120 ms, to a random lsbinit process of the

@@ -15,8 +15,9 @@ import (
 	"github.com/lsbinit/lsbinit/internal/scripttest"
 )
 
-// SPEC: "One daemon per pidfile, whatever races: 20 concurrent starts
-// leave exactly one daemon, and all 20 exit 0."
+// The promise (docs/how-it-works.md, "Concurrent actions: one after
+// another"): one daemon per pidfile, whatever races: 20 concurrent starts
+// leave exactly one daemon, and all 20 exit 0.
 const concurrentStarts = 20
 
 func TestConcurrentStartGeneric(t *testing.T) {

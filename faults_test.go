@@ -16,9 +16,10 @@ import (
 	"github.com/lsbinit/lsbinit/internal/scripttest"
 )
 
-// SPEC: "Faults are survived: any lsbinit process killed at any moment
-// [...] afterwards status tells the truth, stop stops the daemon, start
-// starts exactly one."
+// The promise (docs/how-it-works.md, "When an lsbinit process is
+// killed"): faults are survived: any lsbinit process killed at any moment,
+// afterwards status tells the truth, stop stops the daemon, start starts
+// exactly one.
 //
 // Each case kills one process with SIGKILL at one phase: the invoking
 // start or stop, or the resident supervisor while starting, running or
@@ -249,8 +250,8 @@ func waitGone(t *testing.T, pid int) {
 	t.Fatalf("pid %d did not exit", pid)
 }
 
-// SPEC: "files under a running service removed or edited [...] afterwards
-// status tells the truth". The supervisor owns the pidfile and the
+// The promise (docs/how-it-works.md, "When files under a running
+// service are removed or changed"): afterwards status tells the truth. The supervisor owns the pidfile and the
 // sidecar, and puts them back when people or tools remove, replace or
 // change them; start never starts a second daemon meanwhile.
 //
@@ -317,7 +318,8 @@ func TestFilesRepaired(t *testing.T) {
 	}
 }
 
-// SPEC (start): "1 when the daemon died [...] before READY". With every
+// start exits 1 when the daemon died before READY (README, "Actions and
+// exit codes"). With every
 // kind of readiness, a daemon that exits at once fails start as soon as
 // it exits, not after START_TIMEOUT (here two minutes), with its last
 // line, leaving no pidfile.

@@ -1,6 +1,6 @@
 package main
 
-// The process-level test suite: the CLI contract of SPEC.md as testscript
+// The process-level test suite: the CLI contract of the README as testscript
 // scripts (testdata/script/*.txtar, and testdata/tools/*.txtar for the
 // scripts that drive whole packaging and configuration tools), run against
 // real binaries.

@@ -14,7 +14,8 @@ import (
 	"github.com/lsbinit/lsbinit/internal/scripttest"
 )
 
-// SPEC: "Actions on one service are linearizable: any mix of concurrent
+// The promise (docs/how-it-works.md, "Concurrent actions: one after
+// another"): actions on one service are linearizable: any mix of concurrent
 // invocations behaves as if they ran one after another, and each returns
 // the success code its action has in that order (never 1 because another
 // invocation got in between)."

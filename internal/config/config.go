@@ -47,7 +47,7 @@ type Options struct {
 }
 
 // Config is a service's configuration, with every default applied. The
-// SPEC's key table documents each field's key.
+// README's config table documents each field's key.
 type Config struct {
 	Name  string   // service name
 	Files []string // files actually read, in order

@@ -1,6 +1,6 @@
 // Package config loads the configuration of an lsbinit service: the
 // /etc/default-style files of shell variable assignments, parsed and
-// never executed, then checked key by key against the SPEC's key table
+// never executed, then checked key by key against the config keys (README, "Config reference")
 // and filled with its defaults.
 //
 // [Load] reads, a later file overriding an earlier one:
@@ -30,7 +30,7 @@
 // the other @ operators but @U, @u, @L and @E, and special parameters
 // such as $1 and $$.
 //
-// # Decisions the SPEC leaves open
+// # Decisions the README leaves open
 //
 //   - An empty value means the default (PIDFILE= is as if unset), except
 //     for DAEMON, which is then not an absolute path, and for the LSB

@@ -13,7 +13,7 @@ import (
 	"github.com/lsbinit/lsbinit/internal/spec"
 )
 
-// isKey reports whether key is one of the SPEC's config keys.
+// isKey reports whether key is one of the config keys (README, "Config reference").
 func isKey(key string) bool {
 	switch key {
 	case "DAEMON", "DAEMON_ARGS", "DESC", "PIDFILE", "LOGFILE", "USER", "GROUP",

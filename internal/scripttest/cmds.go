@@ -8,7 +8,7 @@ package scripttest
 // (default 10s, or the optional last argument); none sleeps blindly.
 //
 //	exitcode N cmd [args...]   run cmd; its exit code must be exactly N (or
-//	                           one of N,M,... where SPEC.md allows either).
+//	                           one of N,M,... where the README allows either).
 //	                           Its stdout and stderr are then checked by the
 //	                           stdout and stderr commands, as after exec.
 //	pidalive FILE              the PID in pidfile FILE is a live process
