@@ -12,8 +12,10 @@ import (
 // that runs a package's code is named in the Architecture (docs/architecture.md).
 //
 //	0  leaves: one job each, no other package of the module
-//	1  the leaves that build on those (proc, pidfile, logfile, ...)
-//	2  exitcode: the one map from errors to exit codes
+//	1  the leaves that build on those (proc, pidfile, logfile, ...), and
+//	   exitcode: the one map from errors to exit codes
+//	2  daemon: the hand-off from one process to the next (re-exec, the
+//	   verdict, inherited descriptors)
 //	3  spec: the resolved service
 //	4  what reads a spec: the supervisor, and config, which writes one
 //	5  initd: the actions, run by the operator's process; unit: the
@@ -30,7 +32,7 @@ var layers = map[string]int{
 	"internal/paths":                     0,
 	"internal/schedule":                  0,
 	"internal/dirwatch":                  0,
-	"internal/daemon":                    0,
+	"internal/daemon":                    2,
 	"internal/launchd":                   0,
 	"internal/runstate":                  0,
 	"internal/initsys":                   0,
@@ -40,7 +42,7 @@ var layers = map[string]int{
 	"internal/actionlock":                1,
 	"pidfile":                            1,
 	"logfile":                            1,
-	"internal/exitcode":                  2,
+	"internal/exitcode":                  1,
 	"internal/testdaemon":                2,
 	"internal/spec":                      3,
 	"internal/config":                    4,

@@ -13,8 +13,16 @@ import (
 )
 
 // ErrSymlink means the log path is a symbolic link, which is never
-// followed: whoever planted it could make root append to any file.
-var ErrSymlink = errors.New("it is a symbolic link, never followed")
+// followed: whoever planted it could make root append to any file. It is
+// one of the refusals of insecure.Err: errors.Is(err, insecure.Err) holds.
+var ErrSymlink error = symlinkError{}
+
+type symlinkError struct{}
+
+func (symlinkError) Error() string { return "it is a symbolic link, never followed" }
+
+// Is makes ErrSymlink an insecure.Err, without the refusal's words.
+func (symlinkError) Is(target error) bool { return target == insecure.Err }
 
 // ErrInsecure means root refused a log file others could have planted.
 var ErrInsecure = insecure.Err

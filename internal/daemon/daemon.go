@@ -12,6 +12,8 @@ import (
 	"syscall"
 
 	godaemon "github.com/sevlyar/go-daemon"
+
+	"github.com/lsbinit/lsbinit/internal/exitcode"
 )
 
 // verdictPrefix starts the last line a child writes to its parent.
@@ -68,20 +70,20 @@ func Spawn(args, env []string) (*Child, error) {
 // Wait copies the child's messages to msgs until the child gives its
 // verdict or closes the pipe. It returns the verdict, or ok=false when the
 // child closed the pipe without one (it died).
-func (c *Child) Wait(msgs io.Writer) (code int, ok bool) {
+func (c *Child) Wait(msgs io.Writer) (code exitcode.Code, ok bool) {
 	defer c.r.Close()
 	return ReadVerdict(c.r, msgs)
 }
 
 // ReadVerdict copies the messages on r to msgs until the verdict a
 // WriteVerdict wrote, and returns it; ok is false when r ended first.
-func ReadVerdict(r io.Reader, msgs io.Writer) (code int, ok bool) {
+func ReadVerdict(r io.Reader, msgs io.Writer) (code exitcode.Code, ok bool) {
 	br := bufio.NewReader(r)
 	for {
 		line, err := br.ReadString('\n')
 		if v, found := strings.CutPrefix(line, verdictPrefix); found {
 			n, perr := strconv.Atoi(strings.TrimSpace(v))
-			return n, perr == nil
+			return exitcode.Code(n), perr == nil
 		}
 		if line != "" {
 			io.WriteString(msgs, line)
@@ -93,7 +95,7 @@ func ReadVerdict(r io.Reader, msgs io.Writer) (code int, ok bool) {
 }
 
 // WriteVerdict ends the messages on w with the verdict code.
-func WriteVerdict(w io.Writer, code int) error {
+func WriteVerdict(w io.Writer, code exitcode.Code) error {
 	_, err := fmt.Fprintf(w, "%s%d\n", verdictPrefix, code)
 	return err
 }
@@ -114,7 +116,7 @@ func Init() error {
 // Verdict sends the child's final answer to the parent and detaches the
 // child from the parent's pipe: stdout and stderr move to /dev/null, so the
 // parent (and whatever reads the parent's output) sees end-of-file.
-func Verdict(code int) error {
+func Verdict(code exitcode.Code) error {
 	WriteVerdict(os.Stderr, code)
 	return detach()
 }

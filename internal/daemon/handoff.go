@@ -6,6 +6,8 @@ import (
 	"strconv"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/lsbinit/lsbinit/internal/exitcode"
 )
 
 // The environment variables through which one lsbinit process hands
@@ -37,13 +39,13 @@ const ReportCatching = "catching"
 // Busy is the verdict of a supervisor that found another instance holding
 // the pidfile: the start that spawned it then joins that instance. It is
 // outside the range of exit codes an action returns.
-const Busy = 200
+const Busy exitcode.Code = 200
 
 // Incompatible is the verdict of a supervisor asked to restart in place
 // (see runstate.State.Control) when the service changed in a way only a
 // new supervisor can carry out (other sockets, another pidfile or log):
 // restart then stops and starts.
-const Incompatible = 201
+const Incompatible exitcode.Code = 201
 
 // PassFile gives cmd f as an extra descriptor and names its number in
 // cmd's environment under key, for InheritedFile in the child.

@@ -10,7 +10,6 @@ import (
 	"io/fs"
 
 	"github.com/lsbinit/lsbinit/internal/insecure"
-	"github.com/lsbinit/lsbinit/logfile"
 )
 
 // Code is an init script's exit code.
@@ -90,7 +89,7 @@ func Reported(code Code) error { return &Error{Code: code} }
 // Privilege is NoPrivilege for a permission problem (the system's refusal,
 // an insecure file, a symbolic link refused) and def for anything else.
 func Privilege(err error, def Code) Code {
-	if errors.Is(err, fs.ErrPermission) || errors.Is(err, insecure.Err) || errors.Is(err, logfile.ErrSymlink) {
+	if errors.Is(err, fs.ErrPermission) || errors.Is(err, insecure.Err) {
 		return NoPrivilege
 	}
 	return def

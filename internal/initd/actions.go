@@ -196,7 +196,7 @@ func (r *runner) spawn() error {
 		return supervisor.ErrBusy
 	}
 	child.Process.Wait()
-	return relayed(exitcode.Code(code), msgs.String())
+	return relayed(code, msgs.String())
 }
 
 // relayed is the failure a supervisor reported with its messages, which

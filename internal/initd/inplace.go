@@ -64,7 +64,7 @@ func (r *runner) restartInPlace() (done bool, err error) {
 	case !ok, code == daemon.Incompatible:
 		return false, nil // gone meanwhile, or a new supervisor is needed
 	case code != 0:
-		return true, relayed(exitcode.Code(code), msgs.String())
+		return true, relayed(code, msgs.String())
 	}
 	return true, nil
 }

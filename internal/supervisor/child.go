@@ -19,7 +19,7 @@ import (
 func Child(c *spec.Spec, resolveErr error) int {
 	if err := daemon.Init(); err != nil {
 		fmt.Fprintln(os.Stderr, err)
-		daemon.Verdict(int(exitcode.Failed))
+		daemon.Verdict(exitcode.Failed)
 		return int(exitcode.Failed)
 	}
 	lock := adoptActionLock()
@@ -28,7 +28,7 @@ func Child(c *spec.Spec, resolveErr error) int {
 	if resolveErr != nil {
 		fmt.Fprintln(os.Stderr, resolveErr)
 		lock.Close()
-		daemon.Verdict(int(exitcode.Of(resolveErr)))
+		daemon.Verdict(exitcode.Of(resolveErr))
 		return int(exitcode.Of(resolveErr))
 	}
 	// Do not pin the caller's directory (and its file system) for the
@@ -46,14 +46,14 @@ func Child(c *spec.Spec, resolveErr error) int {
 
 // verdict is what the supervisor tells the start that spawned it: an
 // exit code, or daemon.Busy when another instance holds the pidfile.
-func verdict(err error) int {
+func verdict(err error) exitcode.Code {
 	switch {
 	case errors.Is(err, ErrBusy):
 		return daemon.Busy
 	case errors.Is(err, errIncompatible):
 		return daemon.Incompatible
 	}
-	return int(exitcode.Of(err))
+	return exitcode.Of(err)
 }
 
 // adoptActionLock takes the action lock the start that spawned us passed
