@@ -34,7 +34,7 @@ func Invoke(s Service, args []string) ExitCode {
 	if daemon.IsChild() {
 		// The Go funcs cannot be handed on: this program's own Service,
 		// typed in its code, is what the supervisor runs.
-		os.Unsetenv(daemon.SpecEnv)
+		daemon.InheritedText(daemon.SpecEnv) // read, closed, gone
 		return ExitCode(supervisor.Child(c, err))
 	}
 	if len(args) > 0 && (args[0] == "install" || args[0] == "uninstall") {

@@ -167,7 +167,7 @@ func Main(argv []string, v string, getenv func(string) string, stdout, stderr io
 // that the start which spawned it resolved, handed on whole, so that no
 // config file is read again (and one edited meanwhile changes nothing).
 func supervise(inv Invocation, action string, getenv func(string) string, stdout, stderr io.Writer) exitcode.Code {
-	c, ok, err := spec.Inherited()
+	c, ok, err := inheritedSpec()
 	if !ok {
 		// A start that handed on nothing: read the config as it did.
 		var code exitcode.Code
@@ -181,6 +181,17 @@ func supervise(inv Invocation, action string, getenv func(string) string, stdout
 		err = c.Complete()
 	}
 	return exitcode.Code(supervisor.Child(c, err))
+}
+
+// inheritedSpec returns, in the supervisor, the service that the start
+// which spawned it resolved (daemon.SpecEnv). ok is false when start
+// handed on none.
+func inheritedSpec() (c *spec.Spec, ok bool, err error) {
+	text, ok, err := daemon.InheritedText(daemon.SpecEnv)
+	if ok && err == nil {
+		c, err = spec.Decode(text)
+	}
+	return c, ok, err
 }
 
 // withoutService answers lsbinit invoked without a service: only help

@@ -1,9 +1,12 @@
 package daemon
 
 import (
+	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"strconv"
+	"strings"
 
 	"golang.org/x/sys/unix"
 
@@ -23,9 +26,10 @@ const (
 	GateEnv = "_LSBINIT_GATE"
 	// ReportEnv names the write end of a Go daemon's reload report pipe.
 	ReportEnv = "_LSBINIT_RELOAD_REPORT"
-	// SpecEnv carries the resolved service from start to the supervisor
-	// it spawns, so that the supervisor runs what start resolved, and
-	// reads no config file again.
+	// SpecEnv names the pipe that carries the resolved service from
+	// start to the supervisor it spawns (PassText), so that the
+	// supervisor runs what start resolved, and reads no config file
+	// again.
 	SpecEnv = "_LSBINIT_SPEC"
 )
 
@@ -70,4 +74,57 @@ func InheritedFile(key, name string) (f *os.File, set bool) {
 	}
 	unix.CloseOnExec(fd)
 	return os.NewFile(uintptr(fd), name), true
+}
+
+// Environ is the environment a daemon gets: this process's, without the
+// variables lsbinit's own processes pass each other (the role, the
+// resolved service, go-daemon's marker), without NOTIFY_SOCKET, which
+// belongs to whoever runs lsbinit (systemd, say: the daemon gets the
+// supervisor's own with READY=notify, none otherwise), and without
+// sd_listen_fds(3)'s variables (the daemon gets the supervisor's, for
+// LISTEN), then extra (the configured exports).
+func Environ(extra []string) []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		key, _, _ := strings.Cut(kv, "=")
+		switch key {
+		case RoleEnv, SpecEnv, "_GO_DAEMON", "NOTIFY_SOCKET", "LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES":
+			continue
+		}
+		env = append(env, kv)
+	}
+	return append(env, extra...)
+}
+
+// PassText hands text to the process about to be spawned through a pipe
+// it inherits, named in the returned environment entry under key: no
+// size limit, unlike the environment. done closes this process's read
+// end once the child has started; the text is written by a goroutine,
+// which ends when the child has read it all, or has died.
+func PassText(key, text string) (entry string, done func(), err error) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		return "", nil, err
+	}
+	unix.FcntlInt(r.Fd(), unix.F_SETFD, 0) // inherited across exec
+	go func() {
+		io.WriteString(w, text)
+		w.Close()
+	}()
+	return key + "=" + strconv.Itoa(int(r.Fd())), func() { r.Close() }, nil
+}
+
+// InheritedText reads, in the spawned process, the text its parent passed
+// under key (see PassText). set is false when none was passed.
+func InheritedText(key string) (text string, set bool, err error) {
+	f, set := InheritedFile(key, key)
+	if !set {
+		return "", false, nil
+	}
+	if f == nil {
+		return "", true, fmt.Errorf("%s names no usable descriptor", key)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(f)
+	return string(b), true, err
 }

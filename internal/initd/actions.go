@@ -164,7 +164,12 @@ func (r *runner) unknown(in instance) error {
 func (r *runner) spawn() error {
 	env := os.Environ()
 	if text, ok := r.c.Encode(); ok {
-		env = append(env, daemon.SpecEnv+"="+text)
+		entry, done, err := daemon.PassText(daemon.SpecEnv, text)
+		if err != nil {
+			return exitcode.Fail(exitcode.Failed, "%s: %v", r.c.Name, err)
+		}
+		defer done()
+		env = append(env, entry)
 	}
 	if r.lock != nil {
 		// The supervisor holds the action lock too until its verdict, so

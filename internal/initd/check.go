@@ -3,6 +3,7 @@ package initd
 import (
 	"context"
 	"fmt"
+	"github.com/lsbinit/lsbinit/internal/daemon"
 	"os/exec"
 	"strings"
 
@@ -30,7 +31,7 @@ func (r *runner) checkConfig() error {
 	ctx, cancel := context.WithTimeout(context.Background(), c.StartTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, c.CheckCommand[0], c.CheckCommand[1:]...)
-	cmd.Env, cmd.Dir = c.DaemonEnv(), c.Dir
+	cmd.Env, cmd.Dir = daemon.Environ(c.Env), c.Dir
 	out, err := cmd.CombinedOutput()
 	if err == nil {
 		r.checked = true

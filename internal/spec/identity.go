@@ -7,24 +7,8 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/lsbinit/lsbinit/internal/daemon"
 	"github.com/lsbinit/lsbinit/internal/exitcode"
 )
-
-// DaemonEnv is the invoking environment without lsbinit's own markers,
-// plus the configured exports.
-func (s *Spec) DaemonEnv() []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		// NOTIFY_SOCKET belongs to whoever runs us (systemd, say); the
-		// daemon gets ours with READY=notify and none otherwise.
-		if strings.HasPrefix(kv, daemon.RoleEnv+"=") || strings.HasPrefix(kv, daemon.SpecEnv+"=") || isListenVar(kv) || strings.HasPrefix(kv, "_GO_DAEMON=") || strings.HasPrefix(kv, "NOTIFY_SOCKET=") {
-			continue
-		}
-		env = append(env, kv)
-	}
-	return append(env, s.Env...)
-}
 
 // Credential resolves USER and GROUP. It returns nil when the daemon runs
 // as the invoking user.
@@ -113,16 +97,4 @@ func lookupGroup(s string) (*user.Group, error) {
 		return user.LookupGroupId(s)
 	}
 	return user.LookupGroup(s)
-}
-
-// isListenVar reports whether kv sets one of sd_listen_fds(3)'s variables:
-// the daemon gets the supervisor's (LISTEN), never those of whoever ran
-// lsbinit.
-func isListenVar(kv string) bool {
-	for _, k := range []string{"LISTEN_PID=", "LISTEN_FDS=", "LISTEN_FDNAMES="} {
-		if strings.HasPrefix(kv, k) {
-			return true
-		}
-	}
-	return false
 }

@@ -16,7 +16,7 @@ import (
 // restart in place: an upgrade's new binary), else this program.
 func command(c *spec.Spec, exe string) (*exec.Cmd, error) {
 	var cmd *exec.Cmd
-	env := c.DaemonEnv()
+	env := daemon.Environ(c.Env)
 	if c.Path != "" {
 		cmd = exec.Command(c.Path, c.Args...)
 	} else {
