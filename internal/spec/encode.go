@@ -3,7 +3,6 @@ package spec
 import (
 	"encoding/json"
 	"errors"
-
 )
 
 // maxEncoded bounds an encoded Spec, to bound what a reader takes in: far
