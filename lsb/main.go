@@ -27,11 +27,12 @@ func Main(s Service) {
 // doc, "Roles".
 func Invoke(s Service, args []string) ExitCode {
 	os.Args[0] = daemon.StripRole(os.Args[0])
-	if os.Getenv(daemon.RoleEnv) == "daemon" {
+	role := daemon.Current()
+	if role == daemon.DaemonRole {
 		return runDaemonRole(s)
 	}
 	c, err := s.resolve()
-	if daemon.IsChild() {
+	if role == daemon.SupervisorRole {
 		// The Go funcs cannot be handed on: this program's own Service,
 		// typed in its code, is what the supervisor runs.
 		daemon.InheritedText(daemon.SpecEnv) // read, closed, gone

@@ -147,7 +147,7 @@ func Main(argv []string, v string, getenv func(string) string, stdout, stderr io
 		c := &spec.Spec{Name: inv.Name, Version: versionLine, Stdout: stdout, Stderr: stderr}
 		return initd.Invoke(c, nil, inv.Action)
 	}
-	if daemon.IsChild() {
+	if daemon.Current() == daemon.SupervisorRole {
 		return supervise(inv, action, getenv, stdout, stderr)
 	}
 	c, code, done := load(inv, action, getenv, stdout, stderr)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/lsbinit/lsbinit/internal/notation"
 	"github.com/lsbinit/lsbinit/internal/ready"
 	"github.com/lsbinit/lsbinit/internal/schedule"
 	"github.com/lsbinit/lsbinit/internal/spec"
@@ -32,7 +33,7 @@ func absPath(s string) (string, error) {
 // parseUmask accepts an octal umask such as 022, 0027 or 0.
 func parseUmask(s string) (int, error) {
 	n, err := strconv.ParseUint(s, 8, 32)
-	if err != nil || !schedule.IsDigits(s) {
+	if err != nil || !notation.IsDigits(s) {
 		return 0, fmt.Errorf("%s is not an octal umask (such as 022 or 0027)", quote(s))
 	}
 	if n > 0o777 {
@@ -52,7 +53,7 @@ func parseNice(s string) (int, error) {
 
 // parseTimeout accepts a positive duration: "30", "2.5", "1m30s".
 func parseTimeout(s string) (time.Duration, error) {
-	d, err := schedule.ParseDuration(s)
+	d, err := notation.ParseDuration(s)
 	if err != nil {
 		return 0, fmt.Errorf("%s: %v", quote(s), err)
 	}
@@ -78,14 +79,14 @@ func parseReloadSignal(s string) (unix.Signal, error) {
 	if strings.EqualFold(s, "none") {
 		return 0, nil
 	}
-	sig, err := schedule.ParseSignal(s)
+	sig, err := notation.ParseSignal(s)
 	if err != nil {
 		return 0, err
 	}
 	switch sig {
 	case unix.SIGTERM, unix.SIGINT, unix.SIGKILL, unix.SIGSTOP:
 		return 0, fmt.Errorf("%s would stop the service, not reload it"+
-			" (use the signal the daemon reloads on, or none)", schedule.SignalName(sig))
+			" (use the signal the daemon reloads on, or none)", notation.SignalName(sig))
 	}
 	return sig, nil
 }
@@ -111,7 +112,7 @@ func existing(s, what string, byID, byName func(string) error) (string, error) {
 		return "", err
 	}
 	lookup := byName
-	if schedule.IsDigits(s) {
+	if notation.IsDigits(s) {
 		lookup = byID
 	}
 	if lookup(s) != nil {

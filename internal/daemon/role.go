@@ -1,6 +1,9 @@
 package daemon
 
-import "strings"
+import (
+	"os"
+	"strings"
+)
 
 // The roles a re-executed program plays, shown in ps: its argv[0] gets
 // " (supervisor)" or " (daemon)" appended, so `ps` tells an lsbinit
@@ -29,4 +32,30 @@ func StripRole(argv0 string) string {
 		}
 	}
 	return argv0
+}
+
+// Role is which of lsbinit's processes this one is.
+type Role int
+
+const (
+	// Operator is the process someone ran: it carries out an action.
+	Operator Role = iota
+	// SupervisorRole is the process start re-executed (Spawn) to run the
+	// daemon and stay with it.
+	SupervisorRole
+	// DaemonRole is a Go program re-executed by its supervisor to run
+	// Service.Run (RoleEnv=daemon).
+	DaemonRole
+)
+
+// Current is this process's role: the one decision both the lsbinit
+// binary and a Go program on lsb dispatch on.
+func Current() Role {
+	switch {
+	case os.Getenv(RoleEnv) == Daemon:
+		return DaemonRole
+	case IsChild():
+		return SupervisorRole
+	}
+	return Operator
 }

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/lsbinit/lsbinit/internal/notation"
 	"github.com/lsbinit/lsbinit/internal/paths"
 	"github.com/lsbinit/lsbinit/internal/runstate"
 	"github.com/lsbinit/lsbinit/internal/schedule"
@@ -42,7 +43,7 @@ func (c *service) recordKeys() [][2]string {
 	}
 	reload := "none"
 	if !c.NoReload {
-		reload = schedule.SignalName(c.ReloadSignal)
+		reload = notation.SignalName(c.ReloadSignal)
 	}
 	return [][2]string{{"SOURCE", c.Source}, {"NAME", c.Name}, {"DESC", c.Desc}, {"PIDFILE", c.PidFile},
 		{"PIDFILE_BY_DAEMON", byDaemon}, {"LOCKFILE", c.LockFile}, {"DAEMON", c.Path},
@@ -135,7 +136,7 @@ func Recorded(source string, stdout, stderr io.Writer) (*spec.Spec, bool) {
 	if c.Schedule, err = schedule.Parse(rec["STOP_SCHEDULE"]); err != nil {
 		return nil, false
 	}
-	if sig, err := schedule.ParseSignal(rec["RELOAD_SIGNAL"]); err == nil {
+	if sig, err := notation.ParseSignal(rec["RELOAD_SIGNAL"]); err == nil {
 		c.ReloadSignal = sig
 	} else {
 		c.NoReload = true

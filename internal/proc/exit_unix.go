@@ -8,7 +8,7 @@ import (
 	"os/exec"
 	"syscall"
 
-	"github.com/lsbinit/lsbinit/internal/schedule"
+	"github.com/lsbinit/lsbinit/internal/notation"
 )
 
 // WaitError is a non-zero wait status of a process reaped without
@@ -56,7 +56,7 @@ func DescribeExit(err error) string {
 	case !ok:
 		return err.Error()
 	case ws.Signaled():
-		return "killed by signal " + schedule.SignalName(ws.Signal())
+		return "killed by signal " + notation.SignalName(ws.Signal())
 	}
 	return fmt.Sprintf("exited with status %d", ws.ExitStatus())
 }

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/lsbinit/lsbinit/internal/schedule"
+	"github.com/lsbinit/lsbinit/internal/notation"
 )
 
 // Kinds of readiness.
@@ -113,7 +113,7 @@ func Parse(s string) (Spec, error) {
 }
 
 func parseDelay(arg string) (Spec, error) {
-	d, err := schedule.ParseDuration(arg)
+	d, err := notation.ParseDuration(arg)
 	if err == nil && d <= 0 {
 		err = fmt.Errorf("must be longer than 0")
 	}

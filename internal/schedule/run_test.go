@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lsbinit/lsbinit/internal/notation"
 	"github.com/lsbinit/lsbinit/internal/schedule"
 	"golang.org/x/sys/unix"
 )
@@ -24,7 +25,7 @@ func newFake(heeds map[unix.Signal]time.Duration) *fakeTarget {
 }
 
 func (f *fakeTarget) Signal(sig unix.Signal) {
-	f.log = append(f.log, schedule.SignalName(sig)+"@"+f.now.String())
+	f.log = append(f.log, notation.SignalName(sig)+"@"+f.now.String())
 	if d, ok := f.heeds[sig]; ok && (f.deathAt < 0 || f.now+d < f.deathAt) {
 		f.deathAt = f.now + d
 	}

@@ -9,11 +9,12 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/lsbinit/lsbinit/internal/notation"
 )
 
-// MaxTimeout is the longest timeout [Parse] and [ParseDuration] accept; a
-// longer one is almost certainly a typo (a stop that waits days).
-const MaxTimeout = 24 * time.Hour
+// MaxTimeout is the longest timeout Parse accepts (notation.MaxTimeout).
+const MaxTimeout = notation.MaxTimeout
 
 // Step is one item of a schedule. Exactly one of its meanings holds:
 // when Forever is set, the steps after this one repeat until the process
@@ -76,7 +77,7 @@ func Parse(s string) (Schedule, error) {
 		if item == "" {
 			return fail(0, "empty schedule")
 		}
-		d, err := ParseDuration(item)
+		d, err := notation.ParseDuration(item)
 		if err != nil || !startsWithDigit(item) {
 			return fail(0, "a schedule of one item must be a timeout"+
 				" (N means TERM/N/KILL/N)")
@@ -108,22 +109,22 @@ func parseItem(item string) (Step, error) {
 	case strings.EqualFold(item, "forever"):
 		return Step{Forever: true}, nil
 	case strings.HasPrefix(item, "-"):
-		sig, err := parseSignal(item[1:])
+		sig, err := notation.SignalWord(item[1:])
 		if err == nil {
 			return Step{Signal: sig}, nil
 		}
-		if _, derr := ParseDuration(item[1:]); derr == nil && !IsDigits(item[1:]) {
+		if _, derr := notation.ParseDuration(item[1:]); derr == nil && !notation.IsDigits(item[1:]) {
 			return Step{}, errors.New("negative timeout")
 		}
 		return Step{}, err
 	case startsWithDigit(item):
-		d, err := ParseDuration(item)
+		d, err := notation.ParseDuration(item)
 		if err != nil {
 			return Step{}, err
 		}
 		return Step{Timeout: d}, nil
 	}
-	sig, err := parseSignal(item)
+	sig, err := notation.SignalWord(item)
 	if err != nil {
 		return Step{}, errors.New("not a signal or a timeout")
 	}
@@ -176,8 +177,8 @@ func (st Step) String() string {
 	case st.Forever:
 		return "forever"
 	case st.Signal != 0:
-		name := SignalName(st.Signal)
-		if IsDigits(name) {
+		name := notation.SignalName(st.Signal)
+		if notation.IsDigits(name) {
 			return "-" + name
 		}
 		return name
@@ -203,58 +204,6 @@ func (s Schedule) Total() (d time.Duration, forever bool) {
 		}
 	}
 	return d, forever
-}
-
-// ParseDuration parses a timeout: a whole number of seconds ("30"), a
-// decimal number of seconds ("2.5"), or a Go duration with a unit
-// ("500ms", "1m30s"). It refuses negative durations and those longer
-// than [MaxTimeout].
-func ParseDuration(s string) (time.Duration, error) {
-	var d time.Duration
-	var err error
-	if isDecimal(s) {
-		d, err = time.ParseDuration(s + "s")
-	} else {
-		d, err = time.ParseDuration(s)
-	}
-	switch {
-	case err != nil && hasLongNumber(s):
-		return 0, fmt.Errorf("longer than the maximum of %v", MaxTimeout)
-	case err != nil:
-		return 0, errors.New("not a timeout: use seconds (30, 2.5)" +
-			" or a Go duration (500ms, 1m30s)")
-	case d < 0:
-		return 0, errors.New("negative timeout")
-	case d > MaxTimeout:
-		return 0, fmt.Errorf("longer than the maximum of %v", MaxTimeout)
-	}
-	return d, nil
-}
-
-// isDecimal reports whether s is digits with at most one "." among them.
-func isDecimal(s string) bool {
-	whole, frac, _ := strings.Cut(s, ".")
-	return (whole != "" || frac != "") &&
-		(whole == "" || IsDigits(whole)) && (frac == "" || IsDigits(frac))
-}
-
-// hasLongNumber reports whether s holds a number of more than 9
-// significant digits, too many for time.ParseDuration to hold in
-// nanoseconds once a unit of a second or more applies.
-func hasLongNumber(s string) bool {
-	run := 0
-	for i := 0; i < len(s); i++ {
-		switch {
-		case s[i] >= '1' && s[i] <= '9', s[i] == '0' && run > 0:
-			run++
-		case s[i] != '0':
-			run = 0
-		}
-		if run > 9 {
-			return true
-		}
-	}
-	return false
 }
 
 // startsWithDigit reports whether s begins with an ASCII digit.

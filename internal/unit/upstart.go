@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/lsbinit/lsbinit/internal/notation"
 	"github.com/lsbinit/lsbinit/internal/schedule"
 )
 
@@ -56,7 +57,7 @@ func upstart(s *job) []byte {
 	if s.canReload() {
 		// initctl reload sends this to run, which reopens the log and
 		// passes it on to the daemon.
-		line("reload signal %s", schedule.SignalName(c.ReloadSignal))
+		line("reload signal %s", notation.SignalName(c.ReloadSignal))
 	} else {
 		line("# RELOAD_SIGNAL=none: do not use `initctl reload` (it would send SIGHUP).")
 	}

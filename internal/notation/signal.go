@@ -1,4 +1,4 @@
-package schedule
+package notation
 
 import (
 	"errors"
@@ -15,23 +15,23 @@ import (
 // must lie between 1 and the system's highest signal (64 on Linux, 31 on
 // macOS, 128 on FreeBSD). Signal 0, which sends nothing, is refused.
 func ParseSignal(s string) (unix.Signal, error) {
-	sig, err := parseSignal(strings.TrimPrefix(s, "-"))
+	sig, err := SignalWord(strings.TrimPrefix(s, "-"))
 	if err != nil {
 		return 0, fmt.Errorf("signal %q: %w", s, err)
 	}
 	return sig, nil
 }
 
-// parseSignal parses a signal name or number without a leading "-".
+// SignalWord parses a signal name or number without a leading "-".
 // Its errors describe the problem without repeating the input.
-func parseSignal(s string) (unix.Signal, error) {
+func SignalWord(s string) (unix.Signal, error) {
 	if s == "" {
 		return 0, errors.New("empty signal")
 	}
 	if IsDigits(s) {
 		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > maxSignal {
-			return 0, fmt.Errorf("signal number out of range 1..%d", maxSignal)
+		if err != nil || n < 1 || n > MaxSignal {
+			return 0, fmt.Errorf("signal number out of range 1..%d", MaxSignal)
 		}
 		return unix.Signal(n), nil
 	}

@@ -1,4 +1,4 @@
-package schedule
+package notation
 
 import (
 	"strings"
@@ -56,7 +56,7 @@ func TestSignalName(t *testing.T) {
 			t.Errorf("SignalName(%d) = %q, want %q", in, got, want)
 		}
 	}
-	for n := 1; n <= maxSignal; n++ {
+	for n := 1; n <= MaxSignal; n++ {
 		name := SignalName(unix.Signal(n))
 		if got, err := ParseSignal(name); IsDigits(name) {
 			continue
