@@ -253,11 +253,8 @@ func load(inv Invocation, action string, getenv func(string) string, stdout, std
 
 // startsDaemon reports whether action may start a daemon with the config.
 func startsDaemon(action string) bool {
-	switch action {
-	case "start", "restart", "try-restart", "condrestart", "force-reload", "run":
-		return true
-	}
-	return false
+	a, _ := names.Lookup(action)
+	return a.StartsDaemon
 }
 
 // warn prints check's warnings.

@@ -8,6 +8,8 @@ import (
 	"github.com/lsbinit/lsbinit/internal/exitcode"
 	"github.com/lsbinit/lsbinit/internal/initd"
 	"github.com/lsbinit/lsbinit/internal/spec"
+
+	"github.com/lsbinit/lsbinit/internal/names"
 )
 
 // sourceOf is the config file a service is read from, as an absolute
@@ -102,10 +104,11 @@ func failedLine(name, action string, args []string, stdout io.Writer) {
 	if quietOf(args) != nil {
 		return
 	}
-	verbs := map[string]string{"start": "Starting %s", "stop": "Stopping %s", "restart": "Restarting %s",
-		"try-restart": "Restarting %s", "condrestart": "Restarting %s", "reload": "Reloading %s configuration",
-		"force-reload": "Reloading %s configuration"}
-	if v, ok := verbs[action]; ok {
-		fmt.Fprintf(stdout, v+": %s failed!\n", name, name)
+	if a, _ := names.Lookup(action); a.ChangesState {
+		what := name
+		if a.Of != "" {
+			what += " " + a.Of
+		}
+		fmt.Fprintf(stdout, "%s %s: %s failed!\n", a.Verb, what, name)
 	}
 }

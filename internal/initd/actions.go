@@ -15,6 +15,8 @@ import (
 	"github.com/lsbinit/lsbinit/internal/exitcode"
 	"github.com/lsbinit/lsbinit/internal/proc"
 	"github.com/lsbinit/lsbinit/internal/supervisor"
+
+	"github.com/lsbinit/lsbinit/internal/names"
 )
 
 // runner carries out one action for a resolved service.
@@ -79,15 +81,14 @@ func (r *runner) do(action string) exitcode.Code {
 
 // verbOf says how the messages of a state-changing action begin.
 func verbOf(action, desc string) (verb, what string) {
-	switch action {
-	case "start":
-		return "Starting", desc
-	case "stop":
-		return "Stopping", desc
-	case "reload", "force-reload":
-		return "Reloading", desc + " configuration"
+	a, _ := names.Lookup(action)
+	if a.Verb == "" {
+		return "Restarting", desc
 	}
-	return "Restarting", desc
+	if a.Of != "" {
+		desc += " " + a.Of
+	}
+	return a.Verb, desc
 }
 
 // outcome is how an action that succeeded went, when that is worth a word

@@ -91,11 +91,8 @@ func (inv *invocation) options(opts []string) error {
 // usage is the usage text. systemd-sysv-generator looks for "|reload|" in
 // it to decide whether the service can reload.
 func usage(name string, reload bool) string {
-	acts := "start|stop|restart|try-restart|reload|force-reload|status"
-	if !reload {
-		acts = "start|stop|restart|try-restart|force-reload|status"
-	}
-	return fmt.Sprintf("Usage: %s [-q] {%s|run|check|header|logs|version|help}\n"+
+	acts := strings.Join(append(names.LSBActions(reload), names.Extensions()...), "|")
+	return fmt.Sprintf("Usage: %s [-q] {%s}\n"+
 		"       %s status [-v|--json]; %s logs [-n N] [-f]\n", name, acts, name, name)
 }
 

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/lsbinit/lsbinit/internal/names"
 )
 
 // readyForManager tells whoever runs `run` that the daemon is ready:
@@ -47,9 +49,11 @@ type redirectFacts struct {
 	// supervises it, else "".
 }
 
-// systemctlActions are the actions systemctl has.
-var systemctlActions = map[string]bool{"start": true, "stop": true, "restart": true, "try-restart": true,
-	"condrestart": true, "reload": true, "force-reload": true, "status": true}
+// systemctlHas reports whether systemctl has action.
+func systemctlHas(action string) bool {
+	a, _ := names.Lookup(action)
+	return a.Systemctl
+}
 
 // routeFor decides, from the facts, who carries out the action, so that
 // two managers never fight over one daemon:
@@ -73,7 +77,7 @@ var systemctlActions = map[string]bool{"start": true, "stop": true, "restart": t
 // generated unit's `ExecStart=/etc/init.d/NAME start` runs the service
 // instead of handing it back to systemctl.
 func routeFor(f redirectFacts) route {
-	if f.skipRedirect || !systemctlActions[f.action] {
+	if f.skipRedirect || !systemctlHas(f.action) {
 		return routeLocal
 	}
 	if f.systemdPID1 && f.parentPID != 1 {
@@ -115,7 +119,7 @@ var (
 func gatherRedirectFacts(name, action string, noReload bool) redirectFacts {
 	f := redirectFacts{action: action, noReload: noReload, parentPID: os.Getppid()}
 	f.skipRedirect = os.Getenv("SYSTEMCTL_SKIP_REDIRECT") != "" || os.Getenv("_SYSTEMCTL_SKIP_REDIRECT") != ""
-	if f.skipRedirect || !systemctlActions[action] {
+	if f.skipRedirect || !systemctlHas(action) {
 		return f
 	}
 	if info, err := os.Stat("/run/systemd/system"); err == nil && info.IsDir() {

@@ -12,17 +12,16 @@ import (
 	"github.com/lsbinit/lsbinit/internal/runstate"
 	"github.com/lsbinit/lsbinit/pidfile"
 	"golang.org/x/sys/unix"
+
+	"github.com/lsbinit/lsbinit/internal/names"
 )
 
 // changesState reports whether an action takes the service's action lock:
 // every action that may start, stop or signal the daemon. status, check
 // and header read only, and take no lock.
 func changesState(action string) bool {
-	switch action {
-	case "start", "stop", "restart", "try-restart", "condrestart", "reload", "force-reload":
-		return true
-	}
-	return false
+	a, _ := names.Lookup(action)
+	return a.ChangesState
 }
 
 // preemptAfter is how long a stop waits for a start that is still waiting

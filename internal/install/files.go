@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/lsbinit/lsbinit/internal/names"
 )
 
 // wrapper is the generated /etc/init.d/NAME, which runs argv (lsbinit
@@ -25,10 +27,7 @@ import (
 // LSB's exit codes, and honours a SYSTEMCTL_SKIP_REDIRECT of the caller's.
 // The hook still exits 0 at once for a masked unit, as for any script.
 func wrapper(name string, argv []string, header string, reload bool) string {
-	acts := "start|stop|restart|try-restart|reload|force-reload|status"
-	if !reload {
-		acts = "start|stop|restart|try-restart|force-reload|status"
-	}
+	acts := strings.Join(names.LSBActions(reload), "|")
 	var b strings.Builder
 	b.WriteString("#!/bin/sh\n")
 	b.WriteString(Marker + "\n")
