@@ -52,7 +52,7 @@ func MustParseSchedule(text string) Schedule {
 // String is the schedule as ParseSchedule reads it.
 func (s Schedule) String() string {
 	if s.s == nil {
-		return spec.DefaultStopSchedule
+		return schedule.Default().String()
 	}
 	return s.s.String()
 }

@@ -246,7 +246,7 @@ func load(inv Invocation, action string, getenv func(string) string, stdout, std
 		// that starts one says so, as check does, and goes on.
 		warn(inv.Name, cfg.Warnings, stderr)
 	}
-	c = cfg.Spec()
+	c = cfg.Spec
 	c.Stdout, c.Stderr, c.Source = stdout, stderr, source
 	return c, 0, false
 }
@@ -283,9 +283,9 @@ func configErrorCode(action string, err error) exitcode.Code {
 // errors: stop and status can, as long as the files parsed and the errors
 // leave alone the keys that find and stop the daemon. An operator must be
 // able to stop a daemon whose config was broken after it started.
-func usableDespite(action string, cfg *config.Config, err error) bool {
+func usableDespite(action string, cfg *config.Result, err error) bool {
 	if cfg == nil || (action != "stop" && action != "status") {
 		return false
 	}
-	return !config.Touches(err, "PIDFILE", "PIDFILE_BY_DAEMON", "LOCKFILE", "STOP_SCHEDULE", "DAEMON")
+	return config.FindsDespite(err)
 }

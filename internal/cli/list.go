@@ -132,7 +132,7 @@ func inspectKnown(k known, getenv func(string) string, table proc.Table) initd.R
 	cfg, err := config.Load(config.Options{Name: k.name, File: k.file, Getenv: getenv, UID: os.Geteuid()})
 	var c *spec.Spec
 	if err == nil {
-		c = cfg.Spec()
+		c = cfg.Spec
 		c.Stdout, c.Stderr = io.Discard, io.Discard
 		c.Source = sourceOf(Invocation{Name: k.name, File: k.file})
 		err = c.Complete()

@@ -7,12 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"time"
 
-	"golang.org/x/sys/unix"
-
-	"github.com/lsbinit/lsbinit/internal/ready"
-	"github.com/lsbinit/lsbinit/internal/schedule"
 	"github.com/lsbinit/lsbinit/internal/spec"
 )
 
@@ -46,51 +41,14 @@ type Options struct {
 	rootOwner int
 }
 
-// Config is a service's configuration, with every default applied. The
-// README's config table documents each field's key.
-type Config struct {
-	Name  string   // service name
-	Files []string // files actually read, in order
+// Result is what Load read: the resolved service, every default applied,
+// and what the files said beside it.
+type Result struct {
+	// Spec is the service, complete: each key's value is in the field
+	// its entry in the key table names (README, "Config reference").
+	*spec.Spec
 
-	Daemon     string   // DAEMON: absolute path of the program
-	DaemonArgs []string // DAEMON_ARGS split into words; nil when empty
-	Desc       string   // DESC, default Name
-
-	// PidFile (PIDFILE) is absolute. Default: /run/NAME.pid as root,
-	// else $XDG_RUNTIME_DIR/NAME.pid when that is set and absolute,
-	// else /tmp/lsbinit-UID/NAME.pid.
-	PidFile string
-
-	// LogFile (LOGFILE) is absolute, or "none" for /dev/null. Default:
-	// /var/log/NAME.log as root, else NAME.log beside the pidfile.
-	LogFile string
-
-	User, Group string // USER, GROUP: an existing user/group, by name or ID; "" means unchanged
-
-	Chdir        string            // CHDIR, an existing directory, default "/"
-	Umask        int               // UMASK, 0..0o777, default 0o022
-	Nice         int               // NICE, -20..19, default 0
-	StopSchedule schedule.Schedule // STOP_SCHEDULE, default TERM/30/KILL/5
-
-	// ReloadSignal (RELOAD_SIGNAL) is sent by reload, default SIGHUP.
-	// 0 ("none") means the service does not support reload.
-	ReloadSignal unix.Signal
-
-	Ready        ready.Spec    // READY, default exec
-	StartTimeout time.Duration // START_TIMEOUT, > 0, default 30s
-
-	Respawn         spec.Respawn     // RESPAWN: no (default), on-failure or always
-	PidFileByDaemon bool             // PIDFILE_BY_DAEMON, default false
-	Listen          []spec.Socket    // LISTEN: sockets handed to the daemon; nil for none
-	Restart         spec.RestartMode // RESTART: how restart replaces the daemon
-	FDStoreMax      int              // FDSTORE_MAX: the descriptor store's bound; 0 = off
-	LockFile        string           // LOCKFILE, absolute, or "" for none
-	CheckCmd        []string         // CHECK_CMD split into words; nil for none
-	Header          spec.Header      // the LSB header fields, each final: an empty list declares none
-
-	// Exports are "KEY=value" for every exported variable, in order of
-	// first export, with final values. Config keys may be exported too.
-	Exports []string
+	Files []string // the files actually read, in order
 
 	// Warnings are problems that do not stop the service, such as
 	// `FILE:LINE: FOO: unknown key (ignored)`; `lsbinit check` shows them.
@@ -99,10 +57,10 @@ type Config struct {
 }
 
 // warn records a warning.
-func (cfg *Config) warn(e *Error) {
-	cfg.Warnings = append(cfg.Warnings, e.Error())
+func (r *Result) warn(e *Error) {
+	r.Warnings = append(r.Warnings, e.Error())
 	e.Warning = true
-	cfg.warnings = append(cfg.warnings, e)
+	r.warnings = append(r.warnings, e)
 }
 
 // Load reads the configuration of a service: opts.File or
@@ -112,8 +70,8 @@ func (cfg *Config) warn(e *Error) {
 // *[Error]. When the files cannot be read or parsed, the Config is nil.
 // When they parse but some values are refused, Load returns the Config as
 // well, those values at their defaults, so that actions which do not need
-// them (stop and status: see [Touches]) can still find the service.
-func Load(opts Options) (*Config, error) {
+// them (stop and status: see [FindsDespite]) can still find the service.
+func Load(opts Options) (*Result, error) {
 	name, err := serviceName(opts)
 	if err != nil {
 		return nil, err
@@ -126,7 +84,7 @@ func Load(opts Options) (*Config, error) {
 }
 
 // build parses and validates the contents of the config files.
-func build(opts Options, name string, srcs []source) (*Config, error) {
+func build(opts Options, name string, srcs []source) (*Result, error) {
 	v := newVars(opts.Getenv)
 	files := make([]string, len(srcs))
 	for i, src := range srcs {
@@ -136,12 +94,12 @@ func build(opts Options, name string, srcs []source) (*Config, error) {
 	// A config with errors lists its warnings among them, every problem
 	// in line order.
 	if len(v.errs) > 0 {
-		partial := &Config{Name: name, Files: files}
-		errs := append(v.errs, validate(partial, v, opts)...)
+		partial := &Result{Files: files}
+		errs := append(v.errs, validate(partial, name, v, opts)...)
 		return nil, errors.Join(inLineOrder(append(errs, partial.warnings...), files)...)
 	}
-	cfg := &Config{Name: name, Files: files}
-	if errs := validate(cfg, v, opts); len(errs) > 0 {
+	cfg := &Result{Files: files}
+	if errs := validate(cfg, name, v, opts); len(errs) > 0 {
 		return cfg, errors.Join(inLineOrder(append(errs, cfg.warnings...), files)...)
 	}
 	return cfg, nil
@@ -169,10 +127,10 @@ func inLineOrder(errs []error, files []string) []error {
 	return errs
 }
 
-// Touches reports whether err, as returned by Load, concerns any of keys.
-// A config whose errors touch none of the keys an action needs (stop and
-// status need the pidfile's keys) can still serve that action.
-func Touches(err error, keys ...string) bool {
+// FindsDespite reports whether the problems in err, as returned by Load,
+// leave alone every key that finds and stops the daemon (the key table's
+// finds): stop and status can then still serve the service.
+func FindsDespite(err error) bool {
 	var list []error
 	if j, ok := err.(interface{ Unwrap() []error }); ok {
 		list = j.Unwrap()
@@ -185,15 +143,13 @@ func Touches(err error, keys ...string) bool {
 			continue
 		}
 		if !ok || ce.Key == "" {
-			return true
+			return false
 		}
-		for _, k := range keys {
-			if ce.Key == k {
-				return true
-			}
+		if k, _ := lookupKey(ce.Key); k.finds {
+			return false
 		}
 	}
-	return false
+	return true
 }
 
 // serviceName returns opts.Name, or the name File implies, once checked.

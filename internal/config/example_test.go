@@ -33,9 +33,9 @@ export NODE_ENV=production
 		fmt.Println(err)
 		return
 	}
-	fmt.Println(cfg.Daemon, cfg.DaemonArgs)
-	fmt.Println(cfg.PidFile, cfg.Ready.Addr, cfg.StopSchedule)
-	fmt.Println(cfg.Exports)
+	fmt.Println(cfg.Path, cfg.Args)
+	fmt.Println(cfg.PidFile, cfg.Ready.Addr, cfg.Schedule)
+	fmt.Println(cfg.Env)
 	for _, w := range cfg.Warnings {
 		fmt.Println(strings.TrimPrefix(w, etc))
 	}

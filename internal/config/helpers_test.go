@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/lsbinit/lsbinit/internal/spec"
 )
 
 // etcFiles writes files (path under the etc dir → contents) with mode
@@ -40,13 +42,13 @@ func getenv(m map[string]string) func(string) string {
 }
 
 // loadConf loads a single svc.conf with contents conf as an ordinary user.
-func loadConf(t *testing.T, conf string) (*Config, error) {
+func loadConf(t *testing.T, conf string) (*Result, error) {
 	t.Helper()
 	return Load(opts(etcFiles(t, map[string]string{"lsbinit/svc.conf": conf})))
 }
 
 // mustLoad is loadConf that fails the test on error.
-func mustLoad(t *testing.T, conf string) *Config {
+func mustLoad(t *testing.T, conf string) *Result {
 	t.Helper()
 	cfg, err := loadConf(t, conf)
 	if err != nil {
@@ -90,4 +92,11 @@ func wantErr(t *testing.T, err error, want string) *Error {
 		t.Errorf("error %q is not one line", errs[0])
 	}
 	return errs[0]
+}
+
+// dataOf is s without where its messages go, for comparing values.
+func dataOf(s *spec.Spec) *spec.Spec {
+	c := *s
+	c.Stdout, c.Stderr = nil, nil
+	return &c
 }

@@ -24,18 +24,19 @@ func TestDefaultsNonRoot(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := &Config{
+	// The documented defaults (README, "Config reference"), spelt out.
+	want := &spec.Spec{
 		Name:         "svc",
-		Files:        []string{filepath.Join(etc, "lsbinit/svc.conf")},
-		Daemon:       "/usr/bin/svc",
+		Path:         "/usr/bin/svc",
 		Desc:         "svc",
 		PidFile:      "/tmp/lsbinit-1000/svc.pid",
 		LogFile:      "/tmp/lsbinit-1000/svc.log",
-		Chdir:        "/",
+		Dir:          "/",
 		Umask:        0o022,
-		StopSchedule: schedule.Default(),
+		Schedule:     schedule.Default(),
 		ReloadSignal: unix.SIGHUP,
 		Ready:        ready.Spec{Kind: "exec"},
+		ReadyDelay:   spec.DefaultReadyDelay,
 		StartTimeout: 30 * time.Second,
 		Respawn:      spec.RespawnNo,
 		Restart:      spec.RestartStopStart,
@@ -44,8 +45,11 @@ func TestDefaultsNonRoot(t *testing.T) {
 			DefaultStart: "2 3 4 5", DefaultStop: "0 1 6", ShortDescription: "svc", Description: "svc",
 		},
 	}
-	if !reflect.DeepEqual(cfg, want) {
-		t.Errorf("got  %+v\nwant %+v", cfg, want)
+	if files := []string{filepath.Join(etc, "lsbinit/svc.conf")}; !slices.Equal(cfg.Files, files) {
+		t.Errorf("Files = %q, want %q", cfg.Files, files)
+	}
+	if got := dataOf(cfg.Spec); !reflect.DeepEqual(got, want) {
+		t.Errorf("got  %+v\nwant %+v", got, want)
 	}
 
 	o.Getenv = getenv(map[string]string{"XDG_RUNTIME_DIR": "/run/user/1000"})
@@ -119,64 +123,64 @@ DESCRIPTION="A fast
 web server"
 `)
 	sched, _ := schedule.Parse("QUIT/5/TERM/5/KILL/5")
-	want := Config{
-		Name: "svc", Files: cfg.Files,
-		Daemon: "/usr/sbin/nginx", DaemonArgs: []string{"-g", "daemon on;"}, Desc: "web server",
+	want := &spec.Spec{
+		Name: "svc",
+		Path: "/usr/sbin/nginx", Args: []string{"-g", "daemon on;"}, Desc: "web server",
 		PidFile: "/run/nginx.pid", LogFile: "none", User: "www-data", Group: "www-data",
-		Chdir: "/var/www", Umask: 0o027, Nice: -5, StopSchedule: sched, ReloadSignal: unix.SIGUSR1,
-		Ready: ready.Spec{Kind: "tcp", Addr: "[::1]:80"}, StartTimeout: 90 * time.Second,
+		Dir: "/var/www", Umask: 0o027, Nice: -5, Schedule: sched, ReloadSignal: unix.SIGUSR1,
+		Ready: ready.Spec{Kind: "tcp", Addr: "[::1]:80"}, ReadyDelay: spec.DefaultReadyDelay, StartTimeout: 90 * time.Second,
 		Respawn: spec.RespawnOnFailure, PidFileByDaemon: true, LockFile: "/var/lock/subsys/nginx",
 		Listen:  []spec.Socket{{Name: "web", Net: "tcp", Addr: "127.0.0.1:8080"}, {Name: "svc", Net: "unix", Addr: "/run/svc.sock"}},
 		Restart: spec.RestartOverlap, FDStoreMax: 8,
-		CheckCmd: []string{"/usr/sbin/nginx", "-t"},
+		CheckCommand: []string{"/usr/sbin/nginx", "-t"},
 		Header: spec.Header{
 			Provides: "nginx httpd", RequiredStart: "$remote_fs $network", RequiredStop: "$remote_fs $network",
 			ShouldStart: "$time", ShouldStop: "$time", DefaultStart: "S 2 3", DefaultStop: "",
 			ShortDescription: "nginx web server", Description: "A fast\nweb server",
 		},
 	}
-	if !reflect.DeepEqual(*cfg, want) {
-		t.Errorf("got  %+v\nwant %+v", *cfg, want)
+	if got := dataOf(cfg.Spec); !reflect.DeepEqual(got, want) {
+		t.Errorf("got  %+v\nwant %+v", got, want)
 	}
 }
 
 func TestValueForms(t *testing.T) {
 	tests := []struct {
 		conf  string
-		check func(*Config) bool
+		check func(*Result) bool
 	}{
-		{"UMASK=022", func(c *Config) bool { return c.Umask == 0o022 }},
-		{"UMASK=0", func(c *Config) bool { return c.Umask == 0 }},
-		{"UMASK=777", func(c *Config) bool { return c.Umask == 0o777 }},
-		{"NICE=19", func(c *Config) bool { return c.Nice == 19 }},
-		{"NICE=-20", func(c *Config) bool { return c.Nice == -20 }},
-		{"NICE=+3", func(c *Config) bool { return c.Nice == 3 }},
-		{"STOP_SCHEDULE=10", func(c *Config) bool { return c.StopSchedule.String() == "TERM/10/KILL/10" }},
-		{"RELOAD_SIGNAL=none", func(c *Config) bool { return c.ReloadSignal == 0 }},
-		{"RELOAD_SIGNAL=SIGUSR2", func(c *Config) bool { return c.ReloadSignal == unix.SIGUSR2 }},
-		{"RELOAD_SIGNAL=1", func(c *Config) bool { return c.ReloadSignal == unix.SIGHUP }},
-		{"READY=notify", func(c *Config) bool { return c.Ready == ready.Spec{Kind: "notify"} }},
-		{"READY=exec", func(c *Config) bool { return c.Ready == ready.Spec{Kind: "exec"} }},
-		{"READY=tcp:localhost:8080", func(c *Config) bool { return c.Ready == ready.Spec{Kind: "tcp", Addr: "localhost:8080"} }},
-		{"READY=tcp:127.0.0.1:065535", func(c *Config) bool { return c.Ready.Addr == "127.0.0.1:65535" }},
-		{"READY=file:/run/app.ready", func(c *Config) bool { return c.Ready == ready.Spec{Kind: "file", Path: "/run/app.ready"} }},
-		{"READY=delay:2.5", func(c *Config) bool { return c.Ready == ready.Spec{Kind: "delay", Delay: 2500 * time.Millisecond} }},
-		{"READY=delay:500ms", func(c *Config) bool { return c.Ready.Delay == 500*time.Millisecond }},
-		{"START_TIMEOUT=45", func(c *Config) bool { return c.StartTimeout == 45*time.Second }},
-		{"START_TIMEOUT=2m", func(c *Config) bool { return c.StartTimeout == 2*time.Minute }},
-		{"RESPAWN=always", func(c *Config) bool { return c.Respawn == spec.RespawnAlways }},
-		{"RESPAWN=no", func(c *Config) bool { return c.Respawn == spec.RespawnNo }},
-		{"PIDFILE_BY_DAEMON=true", func(c *Config) bool { return c.PidFileByDaemon }},
-		{"PIDFILE_BY_DAEMON=1", func(c *Config) bool { return c.PidFileByDaemon }},
-		{"PIDFILE_BY_DAEMON=NO", func(c *Config) bool { return !c.PidFileByDaemon }},
-		{"PIDFILE_BY_DAEMON=0", func(c *Config) bool { return !c.PidFileByDaemon }},
-		{"PIDFILE=", func(c *Config) bool { return c.PidFile == "/tmp/lsbinit-1000/svc.pid" }},
-		{"CHDIR=", func(c *Config) bool { return c.Chdir == "/" }},
-		{"LOCKFILE=", func(c *Config) bool { return c.LockFile == "" }},
-		{"PROVIDES=", func(c *Config) bool { return c.Header.Provides == "svc" }},
-		{"REQUIRED_START=", func(c *Config) bool { return c.Header.RequiredStart == "" && c.Header.RequiredStop == "" }},
-		{"REQUIRED_STOP='$syslog'", func(c *Config) bool { return c.Header.RequiredStop == "$syslog" }},
-		{"DESC=", func(c *Config) bool { return c.Desc == "svc" }},
+		{"UMASK=022", func(c *Result) bool { return c.Umask == 0o022 }},
+		{"UMASK=0", func(c *Result) bool { return c.Umask == 0 }},
+		{"UMASK=777", func(c *Result) bool { return c.Umask == 0o777 }},
+		{"NICE=19", func(c *Result) bool { return c.Nice == 19 }},
+		{"NICE=-20", func(c *Result) bool { return c.Nice == -20 }},
+		{"NICE=+3", func(c *Result) bool { return c.Nice == 3 }},
+		{"STOP_SCHEDULE=10", func(c *Result) bool { return c.Schedule.String() == "TERM/10/KILL/10" }},
+		{"RELOAD_SIGNAL=none", func(c *Result) bool { return c.NoReload }},
+		{"RELOAD_SIGNAL=SIGUSR2", func(c *Result) bool { return c.ReloadSignal == unix.SIGUSR2 }},
+		{"RELOAD_SIGNAL=1", func(c *Result) bool { return c.ReloadSignal == unix.SIGHUP }},
+		{"READY=notify", func(c *Result) bool { return c.Ready == ready.Spec{Kind: "notify"} }},
+		{"READY=exec", func(c *Result) bool { return c.Ready == ready.Spec{Kind: "exec"} }},
+		{"READY=tcp:localhost:8080", func(c *Result) bool { return c.Ready == ready.Spec{Kind: "tcp", Addr: "localhost:8080"} }},
+		{"READY=tcp:127.0.0.1:065535", func(c *Result) bool { return c.Ready.Addr == "127.0.0.1:65535" }},
+		{"READY=file:/run/app.ready", func(c *Result) bool { return c.Ready == ready.Spec{Kind: "file", Path: "/run/app.ready"} }},
+		{"READY=delay:2.5", func(c *Result) bool { return c.Ready == ready.Spec{Kind: "delay", Delay: 2500 * time.Millisecond} }},
+		{"READY=delay:500ms", func(c *Result) bool { return c.Ready.Delay == 500*time.Millisecond }},
+		{"START_TIMEOUT=45", func(c *Result) bool { return c.StartTimeout == 45*time.Second }},
+		{"START_TIMEOUT=2m", func(c *Result) bool { return c.StartTimeout == 2*time.Minute }},
+		{"RESPAWN=always", func(c *Result) bool { return c.Respawn == spec.RespawnAlways }},
+		{"RESPAWN=no", func(c *Result) bool { return c.Respawn == spec.RespawnNo }},
+		{"PIDFILE_BY_DAEMON=true", func(c *Result) bool { return c.PidFileByDaemon }},
+		{"PIDFILE_BY_DAEMON=1", func(c *Result) bool { return c.PidFileByDaemon }},
+		{"PIDFILE_BY_DAEMON=NO", func(c *Result) bool { return !c.PidFileByDaemon }},
+		{"PIDFILE_BY_DAEMON=0", func(c *Result) bool { return !c.PidFileByDaemon }},
+		{"PIDFILE=", func(c *Result) bool { return c.PidFile == "/tmp/lsbinit-1000/svc.pid" }},
+		{"CHDIR=", func(c *Result) bool { return c.Dir == "/" }},
+		{"LOCKFILE=", func(c *Result) bool { return c.LockFile == "" }},
+		{"PROVIDES=", func(c *Result) bool { return c.Header.Provides == "svc" }},
+		{"REQUIRED_START=", func(c *Result) bool { return c.Header.RequiredStart == "" && c.Header.RequiredStop == "" }},
+		{"REQUIRED_STOP='$syslog'", func(c *Result) bool { return c.Header.RequiredStop == "$syslog" }},
+		{"DESC=", func(c *Result) bool { return c.Desc == "svc" }},
 	}
 	for _, tt := range tests {
 		cfg, err := loadConf(t, "DAEMON=/x\n"+tt.conf)
@@ -202,8 +206,8 @@ func TestPrecedence(t *testing.T) {
 	if !slices.Equal(cfg.Files, files) {
 		t.Errorf("Files = %q", cfg.Files)
 	}
-	if cfg.Nice != 3 || cfg.Umask != 0o77 || cfg.Chdir != "/usr/lib" || cfg.Desc != "default+sysconfig" {
-		t.Errorf("Nice %d Umask %o Chdir %q Desc %q", cfg.Nice, cfg.Umask, cfg.Chdir, cfg.Desc)
+	if cfg.Nice != 3 || cfg.Umask != 0o77 || cfg.Dir != "/usr/lib" || cfg.Desc != "default+sysconfig" {
+		t.Errorf("Nice %d Umask %o Chdir %q Desc %q", cfg.Nice, cfg.Umask, cfg.Dir, cfg.Desc)
 	}
 }
 
@@ -296,8 +300,8 @@ func TestExportsAndWarnings(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantExports := []string{"DAEMON=/usr/bin/svc", "NODE_ENV=staging", "PATH=/usr/bin:/bin", "LANG=C.UTF-8", "helper=/opt"}
-	if !slices.Equal(cfg.Exports, wantExports) {
-		t.Errorf("Exports = %q\nwant %q", cfg.Exports, wantExports)
+	if !slices.Equal(cfg.Env, wantExports) {
+		t.Errorf("Exports = %q\nwant %q", cfg.Env, wantExports)
 	}
 	conf, def := cfg.Files[0], cfg.Files[1]
 	wantWarnings := []string{

@@ -60,14 +60,14 @@ DAEMON_ARGS="--port $PORT --name 'my app' --literal '\$HOME'"
 CHECK_CMD='/usr/bin/app -t -c "/etc/app conf"'
 `)
 	want := []string{"--port", "8080", "--name", "my app", "--literal", "$HOME"}
-	if !slices.Equal(cfg.DaemonArgs, want) {
-		t.Errorf("DaemonArgs = %q, want %q", cfg.DaemonArgs, want)
+	if !slices.Equal(cfg.Args, want) {
+		t.Errorf("DaemonArgs = %q, want %q", cfg.Args, want)
 	}
-	if want := []string{"/usr/bin/app", "-t", "-c", "/etc/app conf"}; !slices.Equal(cfg.CheckCmd, want) {
-		t.Errorf("CheckCmd = %q, want %q", cfg.CheckCmd, want)
+	if want := []string{"/usr/bin/app", "-t", "-c", "/etc/app conf"}; !slices.Equal(cfg.CheckCommand, want) {
+		t.Errorf("CheckCmd = %q, want %q", cfg.CheckCommand, want)
 	}
 	cfg = mustLoad(t, "DAEMON=/x\nDAEMON_ARGS=\nCHECK_CMD=")
-	if cfg.DaemonArgs != nil || cfg.CheckCmd != nil {
-		t.Errorf("empty DAEMON_ARGS, CHECK_CMD = %q, %q; want nil", cfg.DaemonArgs, cfg.CheckCmd)
+	if cfg.Args != nil || cfg.CheckCommand != nil {
+		t.Errorf("empty DAEMON_ARGS, CHECK_CMD = %q, %q; want nil", cfg.Args, cfg.CheckCommand)
 	}
 }

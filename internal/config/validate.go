@@ -1,49 +1,37 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"slices"
-	"strings"
 
-	"golang.org/x/sys/unix"
-
-	"github.com/lsbinit/lsbinit/internal/paths"
 	"github.com/lsbinit/lsbinit/internal/ready"
-	"github.com/lsbinit/lsbinit/internal/schedule"
 	"github.com/lsbinit/lsbinit/internal/spec"
 )
 
-// isKey reports whether key is one of the config keys (README, "Config reference").
-func isKey(key string) bool {
-	switch key {
-	case "DAEMON", "DAEMON_ARGS", "DESC", "PIDFILE", "LOGFILE", "USER", "GROUP",
-		"CHDIR", "UMASK", "NICE", "STOP_SCHEDULE", "RELOAD_SIGNAL", "READY",
-		"START_TIMEOUT", "RESPAWN", "PIDFILE_BY_DAEMON", "LOCKFILE", "CHECK_CMD",
-		"LISTEN", "RESTART", "FDSTORE_MAX", "PROVIDES", "REQUIRED_START", "REQUIRED_STOP", "SHOULD_START", "SHOULD_STOP",
-		"DEFAULT_START", "DEFAULT_STOP", "SHORT_DESCRIPTION", "DESCRIPTION":
-		return true
-	}
-	return false
-}
-
-// checker fills a Config from the final values of the keys.
+// checker fills a spec from the final values of the keys, by the key
+// table.
 type checker struct {
 	v    *vars
-	cfg  *Config
+	s    *spec.Spec
+	res  *Result
 	opts Options
 	errs []error
 }
 
-// validate fills cfg from v, applying defaults, and returns the problems
-// with the final value of each key, each located where it was assigned.
-func validate(cfg *Config, v *vars, opts Options) []error {
-	c := &checker{v: v, cfg: cfg, opts: opts}
-	c.program()
-	c.paths()
-	c.process()
-	c.readiness()
-	c.header()
+// validate sets res.Spec to the service named name that v describes, its
+// defaults applied, and returns the problems with the final value of each
+// key, each located where it was assigned.
+func validate(res *Result, name string, v *vars, opts Options) []error {
+	c := &checker{v: v, s: spec.New(name), res: res, opts: opts}
+	for _, k := range keys {
+		c.apply(k)
+	}
 	c.exports()
+	c.required()
+	c.complete()
+	c.unknown()
+	res.Spec = c.s
 	return c.errs
 }
 
@@ -59,146 +47,81 @@ func (c *checker) fail(a assigned, key string, err error) {
 	c.errs = append(c.errs, &Error{File: a.file, Line: a.line, Key: key, Msg: err.Error()})
 }
 
-// typed parses the final value of key when it is set and not empty, and
-// returns def otherwise or when the value is bad (and reported).
-func typed[T any](c *checker, key string, def T, parse func(string) (T, error)) T {
-	a, ok := c.final(key)
-	if !ok || a.val == "" {
-		return def
+// apply sets k's field from its final value, when the key is set (an
+// empty value counts only for the lists whose empty value says "none").
+// A refused value leaves the field at its default.
+func (c *checker) apply(k key) {
+	a, ok := c.final(k.name)
+	if !ok || (a.val == "" && !k.empty) {
+		return
 	}
-	t, err := parse(a.val)
-	if err != nil {
-		c.fail(a, key, err)
-		return def
+	if err := k.set(c, c.s, a.val); err != nil {
+		c.fail(a, k.name, err)
 	}
-	return t
 }
 
-// program checks DAEMON, DAEMON_ARGS, CHECK_CMD and DESC.
-func (c *checker) program() {
-	cfg := c.cfg
-	if a, ok := c.final("DAEMON"); ok {
-		if _, err := absPath(a.val); err != nil {
-			c.fail(a, "DAEMON", err)
-		}
-		cfg.Daemon = a.val
-	} else if _, refused := c.v.set["DAEMON"]; !refused && !c.v.broken {
-		file := ""
-		if len(cfg.Files) > 0 {
-			file = cfg.Files[0]
-		}
-		c.errs = append(c.errs, &Error{File: file, Msg: "DAEMON is not set"})
+// required reports a missing DAEMON, unless its assignment was refused
+// or a file did not parse (it may be on the line that did not).
+func (c *checker) required() {
+	if _, set := c.v.set["DAEMON"]; set || c.v.broken {
+		return
 	}
-	cfg.DaemonArgs = typed(c, "DAEMON_ARGS", nil, splitWords)
-	cfg.CheckCmd = typed(c, "CHECK_CMD", nil, splitWords)
-	cfg.Desc = typed(c, "DESC", cfg.Name, oneLine)
+	file := ""
+	if len(c.res.Files) > 0 {
+		file = c.res.Files[0]
+	}
+	c.errs = append(c.errs, &Error{File: file, Msg: "DAEMON is not set"})
 }
 
-// paths checks PIDFILE, LOGFILE, CHDIR and LOCKFILE.
-func (c *checker) paths() {
-	cfg := c.cfg
-	cfg.PidFile = typed(c, "PIDFILE", paths.PidFile(cfg.Name, c.opts.UID, c.v.getenv), absPath)
-	defLog := paths.LogFile(cfg.Name, cfg.PidFile, c.opts.UID)
-	cfg.LogFile = typed(c, "LOGFILE", defLog, func(s string) (string, error) {
-		if s == "none" {
-			return s, nil
-		}
-		return absPath(s)
-	})
-	cfg.Chdir = typed(c, "CHDIR", spec.DefaultDir, existingDir)
-	cfg.LockFile = typed(c, "LOCKFILE", "", absPath)
-}
-
-// process checks the keys about how the daemon runs and is stopped.
-func (c *checker) process() {
-	cfg := c.cfg
-	cfg.User = typed(c, "USER", "", parseUser)
-	cfg.Group = typed(c, "GROUP", "", parseGroup)
-	cfg.Umask = typed(c, "UMASK", spec.DefaultUmask, parseUmask)
-	cfg.Nice = typed(c, "NICE", 0, parseNice)
-	cfg.StopSchedule = typed(c, "STOP_SCHEDULE", schedule.Default(), parseSchedule)
-	cfg.ReloadSignal = typed(c, "RELOAD_SIGNAL", unix.SIGHUP, parseReloadSignal)
-	cfg.Respawn = typed(c, "RESPAWN", spec.RespawnNo, parseRespawn)
-	cfg.PidFileByDaemon = typed(c, "PIDFILE_BY_DAEMON", false, parseBool)
-	cfg.Listen = typed(c, "LISTEN", nil, func(s string) ([]spec.Socket, error) {
-		return spec.ParseListen(cfg.Name, strings.Fields(s))
-	})
-	cfg.Restart = typed(c, "RESTART", spec.RestartStopStart, spec.ParseRestart)
-	cfg.FDStoreMax = typed(c, "FDSTORE_MAX", 0, parseFDStoreMax)
-}
-
-// readiness checks READY and START_TIMEOUT, and that a READY delay ends
-// before the start timeout does.
-func (c *checker) readiness() {
-	cfg := c.cfg
-	cfg.Ready = typed(c, "READY", ready.Spec{Kind: ready.Exec}, parseReady)
-	cfg.StartTimeout = typed(c, "START_TIMEOUT", spec.DefaultStartTimeout, parseTimeout)
-	if cfg.Ready.Kind == ready.Delay && cfg.Ready.Delay >= cfg.StartTimeout {
+// complete applies the spec's defaults and its checks across keys, each
+// problem located at the key it names.
+func (c *checker) complete() {
+	err := c.s.CompleteFor(c.opts.UID, c.v.getenv)
+	var ke *spec.KeyError
+	switch {
+	case c.s.Path == "":
+		// Reported above, or refused where it was assigned.
+	case errors.As(err, &ke):
+		c.fail(c.v.set[ke.Key], ke.Key, ke.Err)
+	case err != nil:
+		c.errs = append(c.errs, &Error{Msg: err.Error()})
+	}
+	if r := c.s.Ready; r.Kind == ready.Delay && r.Delay >= c.s.StartTimeout {
 		a, _ := c.final("READY")
 		c.fail(a, "READY", fmt.Errorf("delay %v is not shorter than START_TIMEOUT (%v):"+
-			" start would always time out", cfg.Ready.Delay, cfg.StartTimeout))
+			" start would always time out", r.Delay, c.s.StartTimeout))
 	}
 }
 
-// header fills the LSB header fields. An explicitly empty dependency or
-// runlevel list stays empty; PROVIDES and the descriptions fall back to
-// their defaults when empty.
-func (c *checker) header() {
-	h := &c.cfg.Header
-	h.Provides = typed(c, "PROVIDES", c.cfg.Name, list)
-	h.RequiredStart = c.list("REQUIRED_START", spec.DefaultRequiredStart, list)
-	h.RequiredStop = c.list("REQUIRED_STOP", h.RequiredStart, list)
-	h.ShouldStart = c.list("SHOULD_START", "", list)
-	h.ShouldStop = c.list("SHOULD_STOP", "", list)
-	h.DefaultStart = c.list("DEFAULT_START", spec.DefaultDefaultStart, parseRunlevels)
-	h.DefaultStop = c.list("DEFAULT_STOP", spec.DefaultDefaultStop, parseRunlevels)
-	h.ShortDescription = typed(c, "SHORT_DESCRIPTION", c.cfg.Desc, oneLine)
-	h.Description = typed(c, "DESCRIPTION", c.cfg.Desc, func(s string) (string, error) {
-		return s, nil
-	})
-}
-
-// list parses the final value of key even when empty, or returns def
-// when the key is not set.
-func (c *checker) list(key, def string, parse func(string) (string, error)) string {
-	a, ok := c.final(key)
-	if !ok {
-		return def
-	}
-	s, err := parse(a.val)
-	if err != nil {
-		c.fail(a, key, err)
-		return def
-	}
-	return s
-}
-
-// list normalises a space-separated list.
-func list(s string) (string, error) { return strings.Join(strings.Fields(s), " "), nil }
-
-// exports fills Exports and Warnings.
+// exports fills the daemon's environment with the exported variables, in
+// order of first export, with their final values.
 func (c *checker) exports() {
-	cfg := c.cfg
 	for _, key := range c.v.exports {
 		if a, ok := c.final(key); ok {
-			cfg.Exports = append(cfg.Exports, key+"="+a.val)
+			c.s.Env = append(c.s.Env, key+"="+a.val)
 		} else if s := c.v.getenv(key); s != "" {
-			cfg.Exports = append(cfg.Exports, key+"="+s)
+			c.s.Env = append(c.s.Env, key+"="+s)
 		} else if _, refused := c.v.set[key]; !refused {
 			at := c.v.exported[key]
-			cfg.warn(&Error{File: at.file, Line: at.line, Key: key, Msg: "exported but never assigned (ignored)"})
+			c.res.warn(&Error{File: at.file, Line: at.line, Key: key, Msg: "exported but never assigned (ignored)"})
 		}
 	}
+}
+
+// unknown warns of every variable that is neither a key nor exported, in
+// the order assigned.
+func (c *checker) unknown() {
 	var unknown []assigned
-	keys := map[int]string{}
-	for key, a := range c.v.set {
-		if _, exported := c.v.exported[key]; !isKey(key) && !exported && !a.failed {
+	names := map[int]string{}
+	for name, a := range c.v.set {
+		_, exported := c.v.exported[name]
+		if _, isKey := lookupKey(name); !isKey && !exported && !a.failed {
 			unknown = append(unknown, a)
-			keys[a.seq] = key
+			names[a.seq] = name
 		}
 	}
 	slices.SortFunc(unknown, func(a, b assigned) int { return a.seq - b.seq })
 	for _, a := range unknown {
-		cfg.warn(&Error{File: a.file, Line: a.line, Key: keys[a.seq], Msg: "unknown key (ignored)"})
+		c.res.warn(&Error{File: a.file, Line: a.line, Key: names[a.seq], Msg: "unknown key (ignored)"})
 	}
 }

@@ -30,6 +30,14 @@ func absPath(s string) (string, error) {
 	return s, nil
 }
 
+// parseLogFile accepts an absolute path, or none.
+func parseLogFile(s string) (string, error) {
+	if s == "none" {
+		return s, nil
+	}
+	return absPath(s)
+}
+
 // parseUmask accepts an octal umask such as 022, 0027 or 0.
 func parseUmask(s string) (int, error) {
 	n, err := strconv.ParseUint(s, 8, 32)

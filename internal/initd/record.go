@@ -1,26 +1,23 @@
 package initd
 
 import (
-	"bufio"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 
-	"github.com/lsbinit/lsbinit/internal/notation"
 	"github.com/lsbinit/lsbinit/internal/paths"
 	"github.com/lsbinit/lsbinit/internal/runstate"
-	"github.com/lsbinit/lsbinit/internal/schedule"
 	"github.com/lsbinit/lsbinit/internal/spec"
 	"github.com/lsbinit/lsbinit/pidfile"
 )
 
 // The instance record keeps, for a Service read from a file (Source),
 // what finds and stops the instance that was started from it: the
-// pidfile, the program, the stop schedule. It lives in a directory of
+// service's Locator (the pidfile, the program, the stop schedule), in the
+// resolved service's own encoding. It lives in a directory of
 // the user's own (/run/lsbinit as root), named after the source file, so
 // a broken, removed or edited source cannot lose the running instance.
 
@@ -35,36 +32,18 @@ func recordPath(source string) string {
 	return filepath.Join(dir, hex.EncodeToString(sum[:8])+".instance")
 }
 
-// recordKeys are the keys of a record, in the config file's names.
-func (c *service) recordKeys() [][2]string {
-	byDaemon := "no"
-	if c.PidFileByDaemon {
-		byDaemon = "yes"
-	}
-	reload := "none"
-	if !c.NoReload {
-		reload = notation.SignalName(c.ReloadSignal)
-	}
-	return [][2]string{{"SOURCE", c.Source}, {"NAME", c.Name}, {"DESC", c.Desc}, {"PIDFILE", c.PidFile},
-		{"PIDFILE_BY_DAEMON", byDaemon}, {"LOCKFILE", c.LockFile}, {"DAEMON", c.Path},
-		{"STOP_SCHEDULE", c.Schedule.String()}, {"RELOAD_SIGNAL", reload}}
-}
-
 // writeRecord records the instance about to be started. Errors are
 // reported but do not stop the start: the record is a safety net.
 func (c *service) writeRecord() {
 	if c.Source == "" {
 		return
 	}
-	var b strings.Builder
-	for _, kv := range c.recordKeys() {
-		if strings.ContainsAny(kv[1], "\n\x00") {
-			return
-		}
-		fmt.Fprintf(&b, "%s=%s\n", kv[0], kv[1])
+	text, ok := c.Spec.Locator().Encode()
+	if !ok {
+		return
 	}
 	path := recordPath(c.Source)
-	if old, ok := readRecord(path); ok && sameRecord(old, c.recordKeys()) {
+	if old, ok := readRecord(path); ok && old == text {
 		return
 	}
 	dir := filepath.Dir(path)
@@ -73,23 +52,11 @@ func (c *service) writeRecord() {
 		err = pidfile.EnsureDir(dir)
 	}
 	if err == nil {
-		err = runstate.WriteAtomic(path, []byte(b.String()))
+		err = runstate.WriteAtomic(path, []byte(text))
 	}
 	if err != nil {
 		fmt.Fprintf(c.Stderr, "%s: warning: recording the instance: %v\n", c.Name, err)
 	}
-}
-
-func sameRecord(rec map[string]string, keys [][2]string) bool {
-	if len(rec) != len(keys) {
-		return false
-	}
-	for _, kv := range keys {
-		if v, ok := rec[kv[0]]; !ok || v != kv[1] {
-			return false
-		}
-	}
-	return true
 }
 
 // removeRecord forgets the instance once nothing runs from the pidfile it
@@ -99,8 +66,10 @@ func (c *service) removeRecord() {
 		return
 	}
 	path := recordPath(c.Source)
-	if rec, ok := readRecord(path); ok && rec["PIDFILE"] == c.PidFile {
-		os.Remove(path)
+	if text, ok := readRecord(path); ok {
+		if rec, err := spec.Decode(text); err == nil && rec.PidFile == c.PidFile {
+			os.Remove(path)
+		}
 	}
 }
 
@@ -125,22 +94,15 @@ func ForgetRecorded(source string) { os.Remove(recordPath(source)) }
 // It says nothing of whether that instance still runs. The service is
 // complete, with its messages going to stdout and stderr.
 func Recorded(source string, stdout, stderr io.Writer) (*spec.Spec, bool) {
-	rec, ok := readRecord(recordPath(source))
-	if !ok || rec["NAME"] == "" || !filepath.IsAbs(rec["PIDFILE"]) || !filepath.IsAbs(rec["DAEMON"]) {
+	text, ok := readRecord(recordPath(source))
+	if !ok {
 		return nil, false
 	}
-	c := &spec.Spec{Name: rec["NAME"], Desc: rec["DESC"], PidFile: rec["PIDFILE"], LockFile: rec["LOCKFILE"],
-		Path: rec["DAEMON"], PidFileByDaemon: rec["PIDFILE_BY_DAEMON"] == "yes",
-		LogFile: "none", Source: source, Stdout: stdout, Stderr: stderr}
-	var err error
-	if c.Schedule, err = schedule.Parse(rec["STOP_SCHEDULE"]); err != nil {
+	c, err := spec.Decode(text)
+	if err != nil || c.Source != source || !filepath.IsAbs(c.PidFile) || !filepath.IsAbs(c.Path) {
 		return nil, false
 	}
-	if sig, err := notation.ParseSignal(rec["RELOAD_SIGNAL"]); err == nil {
-		c.ReloadSignal = sig
-	} else {
-		c.NoReload = true
-	}
+	c.LogFile, c.Stdout, c.Stderr = "none", stdout, stderr
 	if c.Complete() != nil {
 		return nil, false
 	}
@@ -149,18 +111,12 @@ func Recorded(source string, stdout, stderr io.Writer) (*spec.Spec, bool) {
 
 // readRecord reads a record, trusting only a regular file of ours that
 // others cannot write.
-func readRecord(path string) (map[string]string, bool) {
+func readRecord(path string) (string, bool) {
 	f, err := runstate.OpenTrusted(path)
 	if err != nil {
-		return nil, false
+		return "", false
 	}
 	defer f.Close()
-	rec := map[string]string{}
-	sc := bufio.NewScanner(io.LimitReader(f, 16<<10))
-	for sc.Scan() {
-		if k, v, ok := strings.Cut(sc.Text(), "="); ok {
-			rec[k] = v
-		}
-	}
-	return rec, true
+	b, err := io.ReadAll(io.LimitReader(f, 64<<10))
+	return string(b), err == nil
 }

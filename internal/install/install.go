@@ -252,7 +252,7 @@ func (o *options) load() (*target, exitcode.Code) {
 	if len(cfg.Files) == 0 {
 		return nil, o.fail(exitcode.NotConfigured, "not installed: no config file (write %s first)", conf)
 	}
-	svc := cfg.Spec()
+	svc := cfg.Spec
 	if err := svc.Complete(); err != nil {
 		return nil, o.fail(exitcode.NotConfigured, "not installed: %v", err)
 	}

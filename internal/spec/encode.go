@@ -28,3 +28,14 @@ func Decode(text string) (*Spec, error) {
 	}
 	return s, nil
 }
+
+// Locator is what finds, stops and reloads the running instance of s,
+// and nothing else: its name, the pidfile (and whether the daemon writes
+// it), the lock file, the program, the stop schedule and the reload
+// signal. It is what the instance record keeps, so that stop and status
+// still serve a service whose config was broken or removed after start.
+func (s *Spec) Locator() *Spec {
+	return &Spec{Name: s.Name, Desc: s.Desc, Source: s.Source,
+		PidFile: s.PidFile, PidFileByDaemon: s.PidFileByDaemon, LockFile: s.LockFile,
+		Path: s.Path, Schedule: s.Schedule, ReloadSignal: s.ReloadSignal, NoReload: s.NoReload}
+}

@@ -77,7 +77,6 @@ type Spec struct {
 
 // The defaults, where a value is not given.
 const (
-	DefaultStopSchedule = "TERM/30/KILL/5"
 	DefaultStartTimeout = 30 * time.Second
 	DefaultReadyDelay   = 200 * time.Millisecond
 	DefaultDir          = "/"
@@ -93,21 +92,33 @@ const StopGrace = 5 * time.Second
 // supervisor to stop what did not become ready and to report.
 const StartGrace = 5 * time.Second
 
+// New is the service name before anything is set: the values whose zero
+// means something (a umask of 0, an empty dependency list) at their
+// defaults. Every other default is applied by Complete, to what is still
+// zero. A config file's keys are set on a New spec; a Spec built field by
+// field (the library's) reads an empty list as "the default".
+func New(name string) *Spec {
+	return &Spec{Name: name, Umask: DefaultUmask, Header: Header{}.WithListDefaults()}
+}
+
 // Complete applies the defaults to what is unset, and checks the rest.
 // Its errors carry exit code 6 and name the key (in the config file's
 // words) and the service.
-func (s *Spec) Complete() error {
+func (s *Spec) Complete() error { return s.CompleteFor(os.Geteuid(), os.Getenv) }
+
+// CompleteFor is Complete for the user uid, with getenv for the
+// environment the default paths depend on ($XDG_RUNTIME_DIR).
+func (s *Spec) CompleteFor(uid int, getenv func(string) string) error {
 	if s.Name == "" || strings.ContainsAny(s.Name, "/\x00") {
 		return exitcode.Fail(exitcode.NotConfigured, "service name %q is not usable", s.Name)
 	}
-	s.fillDefaults()
+	s.fillDefaults(uid, getenv)
 	return s.check()
 }
 
-func (s *Spec) fillDefaults() {
-	uid := os.Geteuid()
+func (s *Spec) fillDefaults(uid int, getenv func(string) string) {
 	s.Desc = or(s.Desc, s.Name)
-	s.PidFile = or(s.PidFile, paths.PidFile(s.Name, uid, os.Getenv))
+	s.PidFile = or(s.PidFile, paths.PidFile(s.Name, uid, getenv))
 	s.LogFile = or(s.LogFile, paths.LogFile(s.Name, s.PidFile, uid))
 	s.Dir = or(s.Dir, DefaultDir)
 	if s.ReloadSignal == 0 {

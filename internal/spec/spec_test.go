@@ -25,7 +25,7 @@ func TestCompleteDefaults(t *testing.T) {
 		t.Errorf("defaults: Desc %q Dir %q Umask %#o ReloadSignal %v", s.Desc, s.Dir, s.Umask, s.ReloadSignal)
 	case !s.NoReload:
 		t.Error("a Go program without Reload must not reload")
-	case s.Schedule.String() != DefaultStopSchedule, s.StartTimeout != DefaultStartTimeout, s.ReadyDelay != DefaultReadyDelay:
+	case s.Schedule.String() != "TERM/30/KILL/5", s.StartTimeout != DefaultStartTimeout, s.ReadyDelay != DefaultReadyDelay:
 		t.Errorf("schedule %s, timeout %v, ready delay %v", s.Schedule, s.StartTimeout, s.ReadyDelay)
 	case s.Ready.Kind != ready.Exec, s.Respawn != RespawnNo:
 		t.Errorf("ready %s, respawn %s", s.Ready, s.Respawn)

@@ -266,7 +266,7 @@ func newJob(o options, getenv func(string) string, stderr io.Writer) (*job, exit
 		fmt.Fprintf(stderr, "lsbinit unit: config file name %q holds control characters\n", o.file)
 		return nil, exitcode.Usage
 	}
-	svc := cfg.Spec()
+	svc := cfg.Spec
 	if err := svc.Complete(); err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", cfg.Name, err)
 		return nil, exitcode.Of(err)
