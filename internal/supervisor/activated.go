@@ -34,18 +34,18 @@ func (sv *Supervisor) adoptActivated() (ok bool, err error) {
 		i := matchPassed(s, passed, taken)
 		if i < 0 {
 			closeFiles(passed)
-			sv.closeSockets()
+			sv.sockets.close()
 			return true, exitcode.Fail(exitcode.NotConfigured, "LISTEN %s:%s: %s passed no such socket; %s", s.Net, s.Addr, from, hint)
 		}
 		taken[i] = true
 		f, err := nonblocking(passed[i], nil)
 		if err != nil {
 			closeFiles(passed)
-			sv.closeSockets()
+			sv.sockets.close()
 			return true, exitcode.Fail(exitcode.Failed, "LISTEN %s:%s: %v", s.Net, s.Addr, err)
 		}
 		passed[i] = nil
-		sv.sockets = append(sv.sockets, f)
+		sv.sockets.files = append(sv.sockets.files, f)
 	}
 	closeFiles(passed) // what LISTEN no longer lists; the taken are nil
 	return true, nil

@@ -24,9 +24,9 @@ func (sv *Supervisor) startDaemon() error {
 	if err != nil {
 		return err
 	}
-	sv.pid, sv.dead, sv.status, sv.since = cmd.Process.Pid, false, nil, time.Now()
-	sv.exited = sv.track(cmd)
-	if sv.overlapping {
+	sv.d.pid, sv.d.dead, sv.d.status, sv.d.since = cmd.Process.Pid, false, nil, time.Now()
+	sv.d.exited = sv.track(cmd)
+	if sv.swap.overlapping {
 		err = sv.recordNext()
 	} else {
 		err = sv.record()
@@ -37,7 +37,7 @@ func (sv *Supervisor) startDaemon() error {
 
 // spawnCommand starts the program in its own session with the configured
 // identity, directory, umask and niceness, and its output on a pipe that
-// a goroutine copies into the log until end-of-file (sv.copied).
+// a goroutine copies into the log until end-of-file (sv.d.copied).
 func (sv *Supervisor) spawnCommand() (*exec.Cmd, error) {
 	cmd, err := command(sv.c, sv.exe)
 	if err != nil {
@@ -48,7 +48,7 @@ func (sv *Supervisor) spawnCommand() (*exec.Cmd, error) {
 	if sv.notify != nil {
 		cmd.Env = append(cmd.Env, "NOTIFY_SOCKET="+sv.notify.addr)
 		if sv.c.Ready.Notifies() {
-			sv.notified = sv.notify.arm(sv.replacing())
+			sv.d.notified = sv.notify.arm(sv.replacing())
 		}
 	}
 	r, w, err := os.Pipe()
@@ -80,7 +80,7 @@ func (sv *Supervisor) spawnCommand() (*exec.Cmd, error) {
 		return nil, startError(sv.c, err)
 	}
 	copied, tail := make(chan struct{}), newTail()
-	sv.copied, sv.tail, sv.catching, sv.held = copied, tail, catching, 0
+	sv.d.copied, sv.d.tail, sv.d.catching, sv.d.held = copied, tail, catching, 0
 	go func() {
 		logfile.Copy(sv.output(), r, tail)
 		r.Close()
@@ -111,10 +111,10 @@ func (sv *Supervisor) launch() error {
 
 // record writes the new daemon's PID everywhere it belongs.
 func (sv *Supervisor) record() error {
-	pid := sv.pid
+	pid := sv.d.pid
 	sv.state.Daemon = pid
 	sv.state.DaemonStart, _ = proc.StartTime(pid)
-	sv.state.Started = sv.since.UnixMilli()
+	sv.state.Started = sv.d.since.UnixMilli()
 	// The sidecar first: it alone proves a daemon whose supervisor is
 	// killed before the pidfile is written (fsynced, it takes longer).
 	if err := runstate.Write(sv.c.StateFile(), &sv.state); err != nil {
@@ -145,78 +145,4 @@ func startError(c *spec.Spec, err error) error {
 		return exitcode.Fail(exitcode.NotInstalled, "cannot run %s: %v", c.Program(), err)
 	}
 	return exitcode.Fail(exitcode.Failed, "cannot run %s: %v", c.Program(), err)
-}
-
-// Respawn back-off: the first restart waits respawnMin, each quick death
-// doubles the wait up to respawnMax, and a daemon that ran respawnReset or
-// longer starts the sequence afresh.
-const (
-	respawnMin   = 100 * time.Millisecond
-	respawnMax   = 30 * time.Second
-	respawnReset = 10 * time.Second
-)
-
-func (sv *Supervisor) shouldRespawn() bool {
-	return sv.c.Respawn.After(proc.ShellStatus(sv.status))
-}
-
-// respawn restarts the dead daemon after a back-off. It returns false when
-// a stop arrived meanwhile (everything is cleaned up then).
-func (sv *Supervisor) respawn() bool {
-	if time.Since(sv.since) >= respawnReset {
-		sv.delay = 0
-	}
-	for {
-		sv.delay = min(max(2*sv.delay, respawnMin), respawnMax)
-		how := proc.DescribeExit(sv.status)
-		sv.state.Phase, sv.state.Exit = runstate.Respawning, how
-		sv.lastExit(how)
-		sv.state.RetryAt = time.Now().Add(sv.delay).UnixMilli()
-		runstate.Write(sv.c.StateFile(), &sv.state)
-		sv.stopLeftovers()
-		sv.drain(100 * time.Millisecond)
-		sv.logf("lsbinit: %s (pid %d) %s; restarting in %v\n", sv.c.Name, sv.state.Daemon, how, sv.delay)
-		stopped, req := sv.sleepUnlessStopped(sv.delay)
-		switch {
-		case stopped:
-			sv.cleanup()
-			return false
-		case req != nil:
-			if !sv.restart(req) {
-				return false
-			}
-			if !sv.dead {
-				return true // replaced
-			}
-			continue // not restarted in place: the back-off goes on
-		}
-		sv.state.Respawns++
-		err := sv.launch()
-		if err == nil {
-			sv.state.Phase, sv.state.Exit, sv.state.RetryAt = runstate.Ready, "", 0
-			runstate.Write(sv.c.StateFile(), &sv.state)
-			return true
-		}
-		sv.logf("lsbinit: restarting %s: %v\n", sv.c.Name, err)
-	}
-}
-
-// sleepUnlessStopped waits d and reports whether a stop signal came
-// first, or returns the restart request that did.
-func (sv *Supervisor) sleepUnlessStopped(d time.Duration) (bool, *restartRequest) {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	for {
-		select {
-		case sig := <-sv.sigs:
-			if isStopSignal(sig) {
-				return true, nil
-			}
-			sv.reloadAside(sig)
-		case req := <-sv.restarts:
-			return false, req
-		case <-t.C:
-			return false, nil
-		}
-	}
 }

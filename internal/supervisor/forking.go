@@ -31,8 +31,8 @@ func (sv *Supervisor) startForking() error {
 	if err != nil {
 		return err
 	}
-	sv.pid, sv.dead, sv.status, sv.since = pid, false, nil, time.Now()
-	sv.exited = sv.watchMain(pid)
+	sv.d.pid, sv.d.dead, sv.d.status, sv.d.since = pid, false, nil, time.Now()
+	sv.d.exited = sv.watchMain(pid)
 	return sv.record()
 }
 
@@ -73,7 +73,7 @@ func (sv *Supervisor) awaitForkedPID(launcher int, launched chan error) (int, er
 // removeDaemonPidFile deletes the daemon's own pidfile when it still names
 // the daemon we ran (a well-behaved daemon removes it itself on exit).
 func (sv *Supervisor) removeDaemonPidFile() {
-	if pid, err := pidfile.Read(sv.c.PidFile); err == nil && pid == sv.pid {
+	if pid, err := pidfile.Read(sv.c.PidFile); err == nil && pid == sv.d.pid {
 		os.Remove(sv.c.PidFile)
 	} else if errors.Is(err, pidfile.ErrInvalid) {
 		os.Remove(sv.c.PidFile)

@@ -25,8 +25,47 @@ import (
 // runs, so a daemon it restarts (RESPAWN) finds connections waiting in the
 // accept queue.
 
-// openSockets creates the LISTEN sockets. A failure closes what was
-// opened and names the socket.
+// listeners are the LISTEN sockets the supervisor holds, in LISTEN's
+// order, and the files of the unix sockets it created.
+type listeners struct {
+	files []*os.File
+	paths []string
+}
+
+// open creates the sockets. A failure closes what was opened and names
+// the socket.
+func (l *listeners) open(socks []spec.Socket) error {
+	for _, s := range socks {
+		f, err := openSocket(s)
+		if err != nil {
+			l.close()
+			code := exitcode.Privilege(err, exitcode.Failed)
+			return exitcode.With(code, fmt.Errorf("LISTEN %s:%s: %w", s.Net, s.Addr, err))
+		}
+		l.files = append(l.files, f)
+		if s.Net == "unix" {
+			l.paths = append(l.paths, s.Addr)
+		}
+	}
+	return nil
+}
+
+// close closes the sockets and removes the files of the unix sockets it
+// created, if they are still sockets.
+func (l *listeners) close() {
+	for _, f := range l.files {
+		f.Close()
+	}
+	for _, path := range l.paths {
+		if info, err := os.Lstat(path); err == nil && info.Mode()&fs.ModeSocket != 0 {
+			os.Remove(path)
+		}
+	}
+	l.files, l.paths = nil, nil
+}
+
+// openSockets creates the LISTEN sockets, or adopts those the service
+// manager passed.
 func (sv *Supervisor) openSockets() error {
 	if len(sv.c.Listen) == 0 {
 		return nil
@@ -34,19 +73,7 @@ func (sv *Supervisor) openSockets() error {
 	if adopted, err := sv.adoptActivated(); adopted {
 		return err
 	}
-	for _, s := range sv.c.Listen {
-		f, err := openSocket(s)
-		if err != nil {
-			sv.closeSockets()
-			code := exitcode.Privilege(err, exitcode.Failed)
-			return exitcode.With(code, fmt.Errorf("LISTEN %s:%s: %w", s.Net, s.Addr, err))
-		}
-		sv.sockets = append(sv.sockets, f)
-		if s.Net == "unix" {
-			sv.socketFiles = append(sv.socketFiles, s.Addr)
-		}
-	}
-	return nil
+	return sv.sockets.open(sv.c.Listen)
 }
 
 // openSocket binds one socket and returns its descriptor.
@@ -133,20 +160,6 @@ func cause(err error) error {
 	return err
 }
 
-// closeSockets closes the sockets and removes the files of the unix
-// sockets it created.
-func (sv *Supervisor) closeSockets() {
-	for _, f := range sv.sockets {
-		f.Close()
-	}
-	for _, path := range sv.socketFiles {
-		if info, err := os.Lstat(path); err == nil && info.Mode()&fs.ModeSocket != 0 {
-			os.Remove(path)
-		}
-	}
-	sv.sockets, sv.socketFiles = nil, nil
-}
-
 // passSockets gives cmd the sockets, then the stored descriptors, as its
 // descriptors 3, 4, ... and the variables that name them. LISTEN_PID must
 // be the daemon's own PID, which is known only once it runs: a shell
@@ -156,10 +169,10 @@ func (sv *Supervisor) closeSockets() {
 func (sv *Supervisor) passSockets(cmd *exec.Cmd) (started func()) {
 	stored, storedNames, nonblock := sv.store.snapshot()
 	started = func() { restore(stored, nonblock) }
-	if len(sv.sockets)+len(stored) == 0 {
+	if len(sv.sockets.files)+len(stored) == 0 {
 		return started
 	}
-	files := append(slices.Clip(sv.sockets), stored...)
+	files := append(slices.Clip(sv.sockets.files), stored...)
 	cmd.ExtraFiles = append(files, cmd.ExtraFiles...)
 	names := make([]string, 0, len(files))
 	for _, s := range sv.c.Listen {

@@ -33,7 +33,7 @@ func (sv *Supervisor) waitReady() readyEnd {
 		case <-w.begun:
 			w.begun = nil
 			sv.readiness.watch(sv, w)
-		case err := <-sv.exited:
+		case err := <-sv.d.exited:
 			sv.reaped(err)
 			return endDied
 		case sig := <-sv.sigs:
@@ -67,14 +67,14 @@ func (sv *Supervisor) endedMeanwhile() bool {
 	sv.reapIfExited()
 	// The state first: a zombie reaped between the two looks is then
 	// found gone by the second, never taken for alive.
-	if st := proc.State(sv.pid); !sv.dead && (st == "Z" || !proc.Alive(sv.pid)) {
+	if st := proc.State(sv.d.pid); !sv.d.dead && (st == "Z" || !proc.Alive(sv.d.pid)) {
 		select {
-		case err := <-sv.exited:
+		case err := <-sv.d.exited:
 			sv.reaped(err)
 		case <-time.After(5 * time.Second):
 		}
 	}
-	return sv.dead
+	return sv.d.dead
 }
 
 // awaitReady waits for a starting daemon to be ready. A daemon that exits
@@ -100,12 +100,12 @@ func (sv *Supervisor) awaitNext() error {
 	if end == endReady {
 		return nil
 	}
-	sv.spare = sv.state.Daemon
-	sv.retiring = true
+	sv.swap.spare = sv.state.Daemon
+	sv.swap.retiring = true
 	sv.unready(end)
-	sv.retiring, sv.spare = false, 0
+	sv.swap.retiring, sv.swap.spare = false, 0
 	if end == endStop {
-		sv.stopPending = true
+		sv.swap.stopPending = true
 		fmt.Fprintf(sv.msgs, "%s: stopped while restarting\n", sv.c.Name)
 	}
 	return exitcode.Reported(exitcode.Failed)
@@ -118,8 +118,8 @@ func (sv *Supervisor) unready(end readyEnd) {
 	case endDied:
 		sv.stopLeftovers()
 		sv.drain(500 * time.Millisecond)
-		sv.report(fmt.Sprintf("%s %s right after starting", c.Program(), proc.DescribeExit(sv.status)))
-		if sv.status == nil && c.Path != "" && !c.PidFileByDaemon {
+		sv.report(fmt.Sprintf("%s %s right after starting", c.Program(), proc.DescribeExit(sv.d.status)))
+		if sv.d.status == nil && c.Path != "" && !c.PidFileByDaemon {
 			// Status 0 at once: most often a daemon that forked into the
 			// background, leaving lsbinit only its exited parent.
 			fmt.Fprintf(sv.msgs, "%s: if %s forks into the background, keep it in the foreground (its -f, --nodaemon or \"daemonize no\"), or set PIDFILE_BY_DAEMON=yes and PIDFILE to the pidfile it writes\n", c.Name, c.Program())
@@ -140,7 +140,7 @@ func (sv *Supervisor) becameReady() error {
 		fmt.Fprintf(sv.msgs, "%s: %v\n", sv.c.Name, err)
 		return exitcode.Reported(exitcode.Failed)
 	}
-	sv.tail.Stop() // only a start that fails shows the last lines
+	sv.d.tail.Stop() // only a start that fails shows the last lines
 	return nil
 }
 
@@ -148,7 +148,7 @@ func (sv *Supervisor) becameReady() error {
 func (sv *Supervisor) report(what string) {
 	c := sv.c
 	fmt.Fprintf(sv.msgs, "%s: %s", c.Name, what)
-	if t := sv.tail.String(); t != "" {
+	if t := sv.d.tail.String(); t != "" {
 		fmt.Fprintf(sv.msgs, "; last lines of its output (%s):\n", c.LogFile)
 		for _, l := range strings.Split(strings.TrimRight(t, "\n"), "\n") {
 			fmt.Fprintf(sv.msgs, "  %s\n", l)

@@ -62,17 +62,17 @@ type execReady struct {
 func (*execReady) prepare(*Supervisor, bool) error { return nil }
 
 func (r *execReady) watch(sv *Supervisor, w *readyWatch) {
-	if sv.catching != nil {
+	if sv.d.catching != nil {
 		select {
-		case <-sv.catching:
+		case <-sv.d.catching:
 		default:
-			w.begun = sv.catching
+			w.begun = sv.d.catching
 			return
 		}
 	}
 	w.settle = time.After(sv.c.ReadyDelay)
 	w.every(settlePoll)
-	r.settling = &settling{pid: sv.pid, start: time.Now(), since: time.Now()}
+	r.settling = &settling{pid: sv.d.pid, start: time.Now(), since: time.Now()}
 }
 
 func (r *execReady) ready(*Supervisor) bool {

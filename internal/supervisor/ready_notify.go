@@ -6,6 +6,6 @@ type notifyReady struct{}
 
 func (notifyReady) prepare(*Supervisor, bool) error { return nil }
 
-func (notifyReady) watch(sv *Supervisor, w *readyWatch) { w.notified = sv.notified }
+func (notifyReady) watch(sv *Supervisor, w *readyWatch) { w.notified = sv.d.notified }
 
 func (notifyReady) ready(*Supervisor) bool { return false }

@@ -4,10 +4,8 @@ import (
 	"bufio"
 	"os"
 	"os/exec"
-	"strings"
 
 	"github.com/lsbinit/lsbinit/internal/daemon"
-	"github.com/lsbinit/lsbinit/internal/proc"
 	"github.com/lsbinit/lsbinit/internal/runstate"
 )
 
@@ -23,14 +21,14 @@ import (
 // machine may take longer than READY=exec's bound, and the signal's
 // default action would kill it. So the first line it writes,
 // daemon.ReportCatching, says it catches the signal and is about to run
-// its body; until then the supervisor holds reloads back (sv.held), and
+// its body; until then the supervisor holds reloads back (sv.d.held), and
 // READY=exec does not begin to watch it (see waitReady).
 
 // addReport gives a Go daemon the write end of its report pipe, and
 // returns it for the caller to close once the command has started, with a
 // channel closed once the daemon catches the reload signal (nil for any
 // other daemon: the signal is sent at once). The supervisor reads the
-// other end into sv.reports.
+// other end into sv.reloads.reports.
 func (sv *Supervisor) addReport(cmd *exec.Cmd) (*os.File, <-chan struct{}, error) {
 	if sv.c.Path != "" || sv.c.PidFileByDaemon {
 		return nil, nil, nil
@@ -51,37 +49,10 @@ func (sv *Supervisor) addReport(cmd *exec.Cmd) (*os.File, <-chan struct{}, error
 				caught = true
 				continue
 			}
-			sv.reports <- sc.Text()
+			sv.reloads.reports <- sc.Text()
 		}
 	}()
 	return w, catching, nil
-}
-
-// catchesReload reports whether the current daemon may be sent the reload
-// signal: it catches it.
-func (sv *Supervisor) catchesReload() bool {
-	select {
-	case <-sv.catching:
-		return true
-	default:
-		return sv.catching == nil
-	}
-}
-
-// heldBack is closed once the reloads held back may be sent; nil when
-// none are.
-func (sv *Supervisor) heldBack() <-chan struct{} {
-	if sv.held == 0 || sv.dead {
-		return nil
-	}
-	return sv.catching
-}
-
-// sendHeld sends the reloads held back until the daemon caught the signal.
-func (sv *Supervisor) sendHeld() {
-	for ; sv.held > 0; sv.held-- {
-		proc.Signal(sv.pid, sv.c.ReloadSignal)
-	}
 }
 
 // reportsReloads says whether the daemon reports its reloads itself.
@@ -92,12 +63,4 @@ func (sv *Supervisor) reloaded(why string) {
 	sv.state.Reloads++
 	sv.state.ReloadError = why
 	runstate.Write(sv.c.StateFile(), &sv.state)
-}
-
-// reloadReport parses one report line into reloaded's argument.
-func reloadReport(line string) string {
-	if why, ok := strings.CutPrefix(line, "error: "); ok {
-		return why
-	}
-	return ""
 }

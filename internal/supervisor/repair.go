@@ -1,6 +1,7 @@
 package supervisor
 
 import (
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -9,30 +10,67 @@ import (
 	"github.com/lsbinit/lsbinit/pidfile"
 )
 
-// watchFiles starts watching the files the running service is known by:
-// the pidfile (or, for a daemon that writes its own, the lock file) and
-// the sidecar. People and tools remove and edit files under /run; the
-// supervisor owns these, so it puts them back (repairFiles) and status,
-// stop and start keep telling the truth.
+// People and tools remove and edit files under /run. The supervisor owns
+// the files the running service is known by, the pidfile (or, for a
+// daemon that writes its own, the lock file) and the sidecar, so it
+// watches them and puts them back (repairFiles): status, stop and start
+// keep telling the truth.
+
+// guard watches some names in one directory, and follows the directory
+// when it is replaced.
+type guard struct {
+	dir   string
+	names []string
+	w     *dirwatch.Watcher
+	seen  fs.FileInfo // the directory w watches
+}
+
+// watchNames starts watching names in dir.
+func watchNames(dir string, names ...string) *guard {
+	g := &guard{dir: dir, names: names}
+	g.start()
+	return g
+}
+
+func (g *guard) start() {
+	g.seen, _ = os.Stat(g.dir)
+	g.w = dirwatch.Watch(g.dir, g.names...)
+}
+
+// changed is the channel of changes to the names, nil when g is nil.
+func (g *guard) changed() <-chan struct{} {
+	if g == nil {
+		return nil
+	}
+	return g.w.C
+}
+
+// rearm watches the files now at the names, and renews the whole watch
+// after the directory was replaced. Call it before looking at them: a
+// change after the look is seen.
+func (g *guard) rearm() {
+	cur, err := os.Stat(g.dir)
+	if err == nil && g.seen != nil && os.SameFile(cur, g.seen) {
+		g.w.Rearm()
+		return
+	}
+	g.w.Close()
+	g.start()
+}
+
+// close stops the watch.
+func (g *guard) close() { g.w.Close() }
+
+// watchFiles starts guarding the service's files.
 func (sv *Supervisor) watchFiles() {
 	c := sv.c
-	dir := filepath.Dir(c.PidFile)
-	sv.watchedDir, _ = os.Stat(dir)
-	sv.watch = dirwatch.Watch(dir, filepath.Base(c.LockPath()), filepath.Base(c.StateFile()))
+	sv.guard = watchNames(filepath.Dir(c.PidFile), filepath.Base(c.LockPath()), filepath.Base(c.StateFile()))
 }
 
 // unwatchFiles stops the watch before the supervisor removes its files.
 func (sv *Supervisor) unwatchFiles() {
-	sv.watch.Close()
-	sv.watch = nil
-}
-
-// watched is the channel of changes to the files, nil when not watching.
-func (sv *Supervisor) watched() <-chan struct{} {
-	if sv.watch == nil {
-		return nil
-	}
-	return sv.watch.C
+	sv.guard.close()
+	sv.guard = nil
 }
 
 // repairFiles restores the pidfile and the sidecar when they were removed,
@@ -44,10 +82,9 @@ func (sv *Supervisor) repairFiles() {
 		sv.logf("lsbinit: cannot restore %s: %v\n", dir, err)
 		return
 	}
-	// Watch what is there now, then look: a change after the look is
-	// seen. What the repair itself writes is one more change, which the
-	// next look finds in order.
-	sv.watchAgain()
+	// What the repair itself writes is one more change, which the next
+	// look finds in order.
+	sv.guard.rearm()
 	pf, err := sv.pf.Repair(sv.state.Daemon)
 	sv.pf = pf
 	if err != nil {
@@ -58,16 +95,4 @@ func (sv *Supervisor) repairFiles() {
 			sv.logf("lsbinit: cannot restore %s: %v\n", c.StateFile(), err)
 		}
 	}
-}
-
-// watchAgain watches the files now at the watched names, and renews the
-// whole watch after the directory was replaced.
-func (sv *Supervisor) watchAgain() {
-	cur, err := os.Stat(filepath.Dir(sv.c.PidFile))
-	if err == nil && sv.watchedDir != nil && os.SameFile(cur, sv.watchedDir) {
-		sv.watch.Rearm()
-		return
-	}
-	sv.unwatchFiles()
-	sv.watchFiles()
 }

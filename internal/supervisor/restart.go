@@ -1,18 +1,18 @@
 package supervisor
 
 import (
+	"golang.org/x/sys/unix"
+
 	"errors"
 	"os"
 	"os/signal"
 	"slices"
-	"time"
 
 	"github.com/lsbinit/lsbinit/internal/daemon"
 	"github.com/lsbinit/lsbinit/internal/exitcode"
 	"github.com/lsbinit/lsbinit/internal/proc"
 	"github.com/lsbinit/lsbinit/internal/runstate"
 	"github.com/lsbinit/lsbinit/internal/spec"
-	"github.com/lsbinit/lsbinit/logfile"
 )
 
 // Restart in place: a supervisor that holds LISTEN sockets (or stored
@@ -38,7 +38,7 @@ func (sv *Supervisor) restart(req *restartRequest) bool {
 	req.lock.Close() // before the verdict: the caller lets go of it then
 	daemon.WriteVerdict(req.conn, verdict(err))
 	req.conn.Close()
-	if alive && sv.stopPending {
+	if alive && sv.swap.stopPending {
 		sv.stopDaemon()
 		sv.cleanup()
 		return false
@@ -66,7 +66,7 @@ func (sv *Supervisor) replace(req *restartRequest) (alive bool, err error) {
 	sv.reapIfExited()
 	// Overlap needs a readiness the old daemon cannot fake: not one
 	// proven by a connection, which it (or the held socket) answers.
-	if network, _ := next.Ready.Dials(); next.Restart == spec.RestartOverlap && !next.PidFileByDaemon && network == "" && !sv.dead {
+	if network, _ := next.Ready.Dials(); next.Restart == spec.RestartOverlap && !next.PidFileByDaemon && network == "" && !sv.d.dead {
 		alive, err := sv.overlap(next)
 		if err != nil && alive {
 			sv.exe = prevExe
@@ -96,10 +96,10 @@ func (sv *Supervisor) compatible(next *spec.Spec) bool {
 // fails ends the supervisor, as a failed start does.
 func (sv *Supervisor) stopStart(next *spec.Spec) (alive bool, err error) {
 	sv.setPhase(runstate.Restarting)
-	if !sv.dead {
+	if !sv.d.dead {
 		sv.stopDaemon()
 	}
-	if sv.stopPending { // asked to stop meanwhile: no new daemon
+	if sv.swap.stopPending { // asked to stop meanwhile: no new daemon
 		sv.cleanup()
 		return false, sv.failed(exitcode.Failed, errors.New("stopped while restarting"))
 	}
@@ -118,16 +118,16 @@ func (sv *Supervisor) stopStart(next *spec.Spec) (alive bool, err error) {
 // ready, makes it the service's daemon and stops the old one. When the
 // new daemon fails, the old one runs on and the restart fails.
 func (sv *Supervisor) overlap(next *spec.Spec) (alive bool, err error) {
-	old, prev, oldStart := sv.current(), sv.c, sv.state.DaemonStart
-	sv.c, sv.overlapping = next, true
+	old, prev, oldStart := sv.d, sv.c, sv.state.DaemonStart
+	sv.c, sv.swap.overlapping = next, true
 	err = sv.launch()
 	if err == nil {
 		err = sv.awaitNext()
 	}
-	sv.overlapping = false
+	sv.swap.overlapping = false
 	if err != nil {
 		sv.c = prev
-		sv.setCurrent(old)
+		sv.d = old
 		sv.state.Next, sv.state.NextStart = 0, 0
 		runstate.Write(sv.c.StateFile(), &sv.state)
 		sv.logf("lsbinit: restarting %s failed; pid %d serves on\n", sv.c.Name, old.pid)
@@ -143,7 +143,7 @@ func (sv *Supervisor) overlap(next *spec.Spec) (alive bool, err error) {
 		sv.cleanup()
 		return false, sv.failed(exitcode.Failed, err)
 	}
-	sv.tail.Stop()
+	sv.d.tail.Stop()
 	sv.retire(old)
 	sv.state.Next, sv.state.NextStart = 0, 0
 	runstate.Write(sv.c.StateFile(), &sv.state)
@@ -153,8 +153,8 @@ func (sv *Supervisor) overlap(next *spec.Spec) (alive bool, err error) {
 // recordNext records a daemon started beside the current one, so that it
 // is found and stopped should the supervisor be killed meanwhile.
 func (sv *Supervisor) recordNext() error {
-	sv.state.Next = sv.pid
-	sv.state.NextStart, _ = proc.StartTime(sv.pid)
+	sv.state.Next = sv.d.pid
+	sv.state.NextStart, _ = proc.StartTime(sv.d.pid)
 	if err := runstate.Write(sv.c.StateFile(), &sv.state); err != nil {
 		sv.kill()
 		return err
@@ -165,21 +165,21 @@ func (sv *Supervisor) recordNext() error {
 // retire runs the stop schedule against a replaced daemon, leaving the
 // current one and the sidecar alone.
 func (sv *Supervisor) retire(old daemonRun) {
-	cur := sv.current()
-	sv.setCurrent(old)
-	sv.retiring, sv.spare = true, cur.pid
+	cur := sv.d
+	sv.d = old
+	sv.swap.retiring, sv.swap.spare = true, cur.pid
 	sv.stopDaemon()
-	sv.retiring, sv.spare = false, 0
-	sv.setCurrent(cur)
-	for _, sig := range sv.deferred {
+	sv.swap.retiring, sv.swap.spare = false, 0
+	sv.d = cur
+	for _, sig := range sv.swap.deferred {
 		sv.forward(sig)
 	}
-	sv.deferred = nil
+	sv.swap.deferred = nil
 }
 
 // replacing is the daemon a starting one replaces beside it, or 0.
 func (sv *Supervisor) replacing() int {
-	if sv.overlapping {
+	if sv.swap.overlapping {
 		return sv.state.Daemon
 	}
 	return 0
@@ -188,11 +188,11 @@ func (sv *Supervisor) replacing() int {
 // reapIfExited takes the current daemon's exit when it has come: a dead
 // daemon's PID is never signalled (the reaper has freed it).
 func (sv *Supervisor) reapIfExited() {
-	if sv.dead {
+	if sv.d.dead {
 		return
 	}
 	select {
-	case err := <-sv.exited:
+	case err := <-sv.d.exited:
 		sv.reaped(err)
 	default:
 	}
@@ -211,24 +211,22 @@ func (sv *Supervisor) setPhase(phase string) {
 	runstate.Write(sv.c.StateFile(), &sv.state)
 }
 
-// daemonRun is what the supervisor knows of one daemon it started.
-type daemonRun struct {
-	pid      int
-	exited   chan error
-	copied   chan struct{}
-	dead     bool
-	status   error
-	since    time.Time
-	tail     *logfile.Tail
-	catching <-chan struct{}
-	held     int
+// swap is how far a restart in place has gone.
+type swap struct {
+	overlapping bool        // a new daemon starts beside the current one
+	retiring    bool        // the stop schedule runs against a replaced daemon
+	spare       int         // a daemon stopLeftovers must leave alone
+	stopPending bool        // a stop signal came while a restart ran
+	deferred    []os.Signal // signals for the daemon that replaces a retiring one
 }
 
-func (sv *Supervisor) current() daemonRun {
-	return daemonRun{sv.pid, sv.exited, sv.copied, sv.dead, sv.status, sv.since, sv.tail, sv.catching, sv.held}
-}
-
-func (sv *Supervisor) setCurrent(d daemonRun) {
-	sv.pid, sv.exited, sv.copied, sv.dead, sv.status, sv.since, sv.tail = d.pid, d.exited, d.copied, d.dead, d.status, d.since, d.tail
-	sv.catching, sv.held = d.catching, d.held
+// spared reports whether pid belongs to the daemon stopLeftovers must
+// leave alone: it, or a process of its session (each daemon starts one),
+// which the supervisor may have adopted.
+func (s *swap) spared(pid int) bool {
+	if s.spare == 0 {
+		return false
+	}
+	sid, err := unix.Getsid(pid)
+	return pid == s.spare || err == nil && sid == s.spare
 }

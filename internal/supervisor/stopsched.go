@@ -16,7 +16,7 @@ import (
 // action has already reported failure by then.
 func (sv *Supervisor) stopDaemon() {
 	sv.c.Schedule.Run(scheduled{sv})
-	for !sv.dead {
+	for !sv.d.dead {
 		sv.waitExit(-1)
 	}
 	sv.stopLeftovers()
@@ -33,30 +33,30 @@ func (t scheduled) Wait(d time.Duration) (gone bool) { return t.sv.wait(d) }
 // sidecar says "stopping" before the first one is sent, so that a daemon
 // gone a moment later is never taken for one that died by itself.
 func (sv *Supervisor) signal(sig unix.Signal) {
-	if sv.state.Phase != runstate.Stopping && sv.state.Phase != runstate.Restarting && !sv.retiring {
+	if sv.state.Phase != runstate.Stopping && sv.state.Phase != runstate.Restarting && !sv.swap.retiring {
 		sv.setPhase(runstate.Stopping)
 	}
 	sv.reapIfExited()
 	switch {
-	case sv.dead:
+	case sv.d.dead:
 	case sig == unix.SIGKILL:
 		// Say why a daemon ends without its own last words (a Go Run
 		// that ignores its cancelled context, say).
-		sv.logf("lsbinit: %s (pid %d) did not exit on the stop schedule's earlier signals; sending KILL\n", sv.c.Name, sv.pid)
+		sv.logf("lsbinit: %s (pid %d) did not exit on the stop schedule's earlier signals; sending KILL\n", sv.c.Name, sv.d.pid)
 		sv.killGroup()
 	default:
-		proc.Signal(sv.pid, sig)
+		proc.Signal(sv.d.pid, sig)
 		// A stopped daemon acts on nothing until it is continued.
-		proc.Signal(sv.pid, unix.SIGCONT)
+		proc.Signal(sv.d.pid, unix.SIGCONT)
 	}
 }
 
 // wait is waitExit for the stop schedule.
 func (sv *Supervisor) wait(d time.Duration) bool {
-	if !sv.dead {
+	if !sv.d.dead {
 		sv.waitExit(d)
 	}
-	return sv.dead
+	return sv.d.dead
 }
 
 // leftoverGrace is how long processes the daemon left behind get between
@@ -68,7 +68,7 @@ const leftoverGrace = 2 * time.Second
 // safe to signal. TERM first, KILL after leftoverGrace; they are reaped.
 func (sv *Supervisor) stopLeftovers() {
 	for _, sig := range []unix.Signal{unix.SIGTERM, unix.SIGKILL} {
-		kids := slices.DeleteFunc(children(), sv.spared)
+		kids := slices.DeleteFunc(children(), sv.swap.spared)
 		if len(kids) == 0 {
 			return
 		}
@@ -79,17 +79,6 @@ func (sv *Supervisor) stopLeftovers() {
 			time.Sleep(10 * time.Millisecond)
 		}
 	}
-}
-
-// spared reports whether pid belongs to the daemon stopLeftovers must
-// leave alone: it, or a process of its session (each daemon starts one),
-// which the supervisor may have adopted.
-func (sv *Supervisor) spared(pid int) bool {
-	if sv.spare == 0 {
-		return false
-	}
-	sid, err := unix.Getsid(pid)
-	return pid == sv.spare || err == nil && sid == sv.spare
 }
 
 // leftovers reports whether any of kids is still our child.
@@ -110,17 +99,17 @@ func (sv *Supervisor) waitExit(d time.Duration) {
 	}
 	for {
 		select {
-		case err := <-sv.exited:
+		case err := <-sv.d.exited:
 			sv.reaped(err)
 			return
 		case sig := <-sv.sigs:
 			switch {
-			case !isStopSignal(sig) && sv.retiring:
-				sv.deferred = append(sv.deferred, sig) // for the new daemon
+			case !isStopSignal(sig) && sv.swap.retiring:
+				sv.swap.deferred = append(sv.swap.deferred, sig) // for the new daemon
 			case !isStopSignal(sig):
 				sv.reloadAside(sig)
-			case sv.retiring || sv.state.Phase == runstate.Restarting:
-				sv.stopPending = true
+			case sv.swap.retiring || sv.state.Phase == runstate.Restarting:
+				sv.swap.stopPending = true
 			}
 		case <-timeout:
 			return

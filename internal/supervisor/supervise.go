@@ -4,14 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"os/signal"
 	"runtime"
 	"strings"
 	"time"
 
-	"github.com/lsbinit/lsbinit/internal/dirwatch"
 	"github.com/lsbinit/lsbinit/internal/exitcode"
 	"github.com/lsbinit/lsbinit/internal/paths"
 	"github.com/lsbinit/lsbinit/internal/proc"
@@ -29,57 +27,40 @@ var ErrBusy = errors.New("another instance holds the pidfile")
 // carries the daemon's output into the log, restarts it when asked to and
 // runs the stop schedule.
 type Supervisor struct {
-	c      *spec.Spec
-	name   string // c.Name, for the goroutines (c is replaced by a restart)
-	pf     *pidfile.File
-	log    *logfile.Writer
-	tail   *logfile.Tail // the current daemon's last lines, while it starts
-	msgs   io.Writer     // where a start's or restart's messages go
-	notify *notifySocket
-	pid    int // the daemon's PID
-	state  runstate.State
-	sigs   chan os.Signal
-	exited chan error    // cmd.Wait's result, once per daemon
-	copied chan struct{} // closed when the daemon's output pipe reached end-of-file
-	dead   bool          // the current daemon has been reaped
-	status error         // its wait status, once dead
-	since  time.Time     // when the current daemon started
-	delay  time.Duration // the last respawn back-off
-	reaper *reaper       // Linux: reaps every child, adopted ones too
+	c       *spec.Spec
+	name    string // c.Name, for the goroutines (c is replaced by a restart)
+	pf      *pidfile.File
+	log     *logfile.Writer
+	msgs    io.Writer // where a start's or restart's messages go
+	notify  *notifySocket
+	d       daemonRun // the current daemon
+	state   runstate.State
+	sigs    chan os.Signal
+	backoff backoff // the wait before each respawn
+	reaper  *reaper // Linux: reaps every child, adopted ones too
 
-	gate        *os.File          // the start gate's write end, while a Go daemon starts
-	reports     chan string       // a Go daemon's reload reports
-	unreported  int               // reloads forwarded to it, not yet reported
-	catching    <-chan struct{}   // closed once it catches the reload signal (addReport)
-	held        int               // reloads held back until then, not yet sent
-	watching    int               // reloads sent to a daemon that does not report them, in their grace
-	reloadWatch *time.Timer       // ends the grace (ReloadGrace)
-	watch       *dirwatch.Watcher // changes to the pidfile and sidecar, while running
-	watchedDir  fs.FileInfo       // the directory watch watches
+	gate    *os.File // the start gate's write end, while a Go daemon starts
+	reloads *reloads // the reloads passed on, not yet seen through
+	guard   *guard   // the service's files, watched while running
 
-	readiness   readiness  // how READY is proven, with its state
-	sockets     []*os.File // LISTEN, open while the supervisor runs
-	socketFiles []string   // the unix sockets' files it created
+	readiness readiness // how READY is proven, with its state
+	sockets   listeners // LISTEN, open while the supervisor runs
 
-	control     *controlSocket       // restart's way in, when restart keeps us
-	restarts    chan *restartRequest // requests from the control socket
-	exe         string               // the program a Go daemon runs, if not ours
-	overlapping bool                 // a new daemon starts beside the current one
-	retiring    bool                 // the stop schedule runs against a replaced daemon
-	spare       int                  // a daemon stopLeftovers must leave alone
-	stopPending bool                 // a stop signal came while a restart ran
-	deferred    []os.Signal          // signals for the daemon that replaces a retiring one
-	notified    <-chan struct{}      // READY=notify: closed when the daemon is ready
-	store       fdStore              // FDSTORE: descriptors the daemon handed us
-	echo        io.Writer            // also gets the daemon's output (Echo), or nil
+	control  *controlSocket       // restart's way in, when restart keeps us
+	restarts chan *restartRequest // requests from the control socket
+	exe      string               // the program a Go daemon runs, if not ours
+	swap     swap                 // how far a restart in place has gone
+	store    fdStore              // FDSTORE: descriptors the daemon handed us
+	echo     io.Writer            // also gets the daemon's output (Echo), or nil
 }
 
 // New makes the supervisor of c in this process, which it prepares for
 // the job: it catches the signals it acts on, becomes a subreaper where it
 // can, and locks the goroutine to the thread that starts the daemon.
 func New(c *spec.Spec) *Supervisor {
-	sv := &Supervisor{c: c, name: c.Name, sigs: make(chan os.Signal, 8), reports: make(chan string, 8)}
-	sv.tail, sv.msgs = newTail(), os.Stderr
+	sv := &Supervisor{c: c, name: c.Name, sigs: make(chan os.Signal, 8)}
+	sv.reloads = newReloads(sv.reloaded)
+	sv.d.tail, sv.msgs = newTail(), os.Stderr
 	sv.restarts = make(chan *restartRequest)
 	// Stop signals, the reload signal and the usual daemon signals are
 	// caught here and acted on or forwarded.
@@ -192,20 +173,19 @@ func (sv *Supervisor) Loop() int {
 	trimMemory()     // the long watch needs little of what start-up did
 	for {
 		select {
-		case <-sv.watched():
+		case <-sv.guard.changed():
 			sv.repairFiles()
-		case line := <-sv.reports:
-			sv.unreported = max(0, sv.unreported-1)
-			sv.reloaded(reloadReport(line))
-		case <-sv.heldBack():
-			sv.sendHeld()
-		case <-sv.reloadWatched():
-			sv.reloadsThrough()
+		case line := <-sv.reloads.reports:
+			sv.reloads.reported(line)
+		case <-sv.d.heldBack():
+			sv.d.sendHeld(sv.c.ReloadSignal)
+		case <-sv.reloads.graceOver():
+			sv.reloads.through()
 		case req := <-sv.restarts:
 			if !sv.restart(req) {
 				return 0
 			}
-		case err := <-sv.exited:
+		case err := <-sv.d.exited:
 			sv.reaped(err)
 			if !sv.shouldRespawn() {
 				return sv.crashed()
@@ -227,7 +207,7 @@ func (sv *Supervisor) Loop() int {
 // crashed records a daemon that ended on its own: the pidfile stays (so
 // status says "dead, pidfile exists") and the sidecar says how it ended.
 func (sv *Supervisor) crashed() int {
-	how := proc.DescribeExit(sv.status)
+	how := proc.DescribeExit(sv.d.status)
 	sv.state.Phase, sv.state.Exit = runstate.Exited, how
 	sv.lastExit(how)
 	runstate.Write(sv.c.StateFile(), &sv.state)
@@ -237,28 +217,18 @@ func (sv *Supervisor) crashed() int {
 	sv.log.Close()
 	sv.closeChannels()
 	sv.pf.Release()
-	return max(proc.ShellStatus(sv.status), 1)
+	return max(proc.ShellStatus(sv.d.status), 1)
 }
 
 func (sv *Supervisor) reaped(err error) {
-	sv.dead, sv.status = true, err
-	sv.held = 0
-	sv.reloadsDied(err)
-	if sv.unreported > 0 {
-		// A reload the daemon never answered: it failed, unless a stop
-		// or restart ended the daemon, which supersedes it.
-		sv.unreported = 0
-		why := fmt.Sprintf("pid %d ended before it reported the reload", sv.state.Daemon)
-		if sv.superseded() {
-			why = ""
-		}
-		sv.reloaded(why)
-	}
+	sv.d.dead, sv.d.status = true, err
+	sv.d.held = 0
+	sv.reloads.ended(sv.state.Daemon, err, sv.superseded())
 }
 
 // superseded reports whether a stop or restart ended the daemon.
 func (sv *Supervisor) superseded() bool {
-	return sv.retiring || sv.state.Phase == runstate.Stopping || sv.state.Phase == runstate.Restarting
+	return sv.swap.retiring || sv.state.Phase == runstate.Stopping || sv.state.Phase == runstate.Restarting
 }
 
 // drain waits a little for the log pipe to reach end-of-file, so the
@@ -266,7 +236,7 @@ func (sv *Supervisor) superseded() bool {
 // open must not hold us).
 func (sv *Supervisor) drain(d time.Duration) {
 	select {
-	case <-sv.copied:
+	case <-sv.d.copied:
 	case <-time.After(d):
 	}
 }
@@ -280,20 +250,18 @@ func (sv *Supervisor) forward(sig os.Signal) {
 	}
 	s, ok := sig.(unix.Signal)
 	switch {
-	case !ok || sv.dead:
-	case sig == sv.c.ReloadSignal && !sv.catchesReload():
-		sv.held++ // sent by sendHeld
+	case !ok || sv.d.dead:
+	case sig == sv.c.ReloadSignal && !sv.d.catchesReload():
+		sv.d.held++ // sent by sendHeld
 	default:
-		proc.Signal(sv.pid, s)
+		proc.Signal(sv.d.pid, s)
 	}
 	switch {
 	case sig != sv.c.ReloadSignal:
-	case sv.reportsReloads() && !sv.dead:
-		sv.unreported++
-	case !sv.dead:
-		sv.watchReload()
-	default:
+	case sv.d.dead:
 		sv.reloaded("")
+	default:
+		sv.reloads.passed(sv.reportsReloads())
 	}
 }
 
@@ -316,14 +284,14 @@ func (sv *Supervisor) reopenLog() {
 
 // killGroup sends KILL to the daemon's process group and the daemon.
 func (sv *Supervisor) killGroup() {
-	proc.KillGroup(sv.pid, func(sig unix.Signal) error { return proc.Signal(sv.pid, sig) })
+	proc.KillGroup(sv.d.pid, func(sig unix.Signal) error { return proc.Signal(sv.d.pid, sig) })
 }
 
 // kill ends a daemon at once, and reaps it.
 func (sv *Supervisor) kill() {
-	if !sv.dead {
+	if !sv.d.dead {
 		sv.killGroup()
-		sv.reaped(<-sv.exited)
+		sv.reaped(<-sv.d.exited)
 	}
 }
 
@@ -333,7 +301,7 @@ func (sv *Supervisor) kill() {
 func (sv *Supervisor) cleanup() {
 	c := sv.c
 	sv.closeChannels()
-	sv.closeSockets()
+	sv.sockets.close()
 	if sv.log != nil {
 		sv.log.Close()
 	}
