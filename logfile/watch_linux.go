@@ -3,19 +3,21 @@ package logfile
 import (
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
-	"unsafe"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/lsbinit/lsbinit/internal/dirwatch"
 )
 
 // copyWatch notices files created or moved beside the log whose names
 // start with the log's (svc.log.1, svc.log-20261121, ...) and keeps the
 // recentMax newest open, so their sizes can be read even after they are
-// compressed and removed.
+// compressed and removed. It is a subscription to the process's one
+// inotify instance (dirwatch.Names); without one, the rescue looks for
+// copies by name.
 type copyWatch struct {
-	fd   int
+	stop func()
 	base string
 	dir  string
 
@@ -24,39 +26,17 @@ type copyWatch struct {
 }
 
 func newCopyWatch(path string) *copyWatch {
-	fd, err := unix.InotifyInit1(unix.IN_CLOEXEC)
-	if err != nil {
+	cw := &copyWatch{base: filepath.Base(path), dir: filepath.Dir(path)}
+	stop, ok := dirwatch.Names(cw.dir, func(name string) {
+		if isCopy(cw.base, name) {
+			cw.opened(filepath.Join(cw.dir, name))
+		}
+	})
+	if !ok {
 		return nil
 	}
-	dir := filepath.Dir(path)
-	if _, err := unix.InotifyAddWatch(fd, dir, unix.IN_CREATE|unix.IN_MOVED_TO); err != nil {
-		unix.Close(fd)
-		return nil
-	}
-	cw := &copyWatch{fd: fd, base: filepath.Base(path), dir: dir}
-	go cw.run()
+	cw.stop = stop
 	return cw
-}
-
-func (cw *copyWatch) run() {
-	buf := make([]byte, 64*1024)
-	for {
-		n, err := unix.Read(cw.fd, buf)
-		if err == unix.EINTR {
-			continue
-		}
-		if err != nil || n <= 0 {
-			return
-		}
-		for off := 0; off+unix.SizeofInotifyEvent <= n; {
-			ev := (*unix.InotifyEvent)(unsafe.Pointer(&buf[off]))
-			name := strings.TrimRight(string(buf[off+unix.SizeofInotifyEvent:off+unix.SizeofInotifyEvent+int(ev.Len)]), "\x00")
-			off += unix.SizeofInotifyEvent + int(ev.Len)
-			if isCopy(cw.base, name) {
-				cw.opened(filepath.Join(cw.dir, name))
-			}
-		}
-	}
 }
 
 func (cw *copyWatch) opened(path string) {
@@ -97,7 +77,7 @@ func (cw *copyWatch) close() {
 	if cw == nil {
 		return
 	}
-	unix.Close(cw.fd)
+	cw.stop()
 	cw.mu.Lock()
 	for _, f := range cw.seen {
 		f.Close()

@@ -1,10 +1,8 @@
 package dirwatch
 
 import (
-	"os"
 	"path/filepath"
 	"sync"
-	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -15,44 +13,47 @@ import (
 // itself, not on its directory, so that other files there (other
 // services' pidfiles in /run, say) never wake the watcher.
 const fileEvents = unix.IN_ATTRIB | unix.IN_MODIFY | unix.IN_CLOSE_WRITE |
-	unix.IN_DELETE_SELF | unix.IN_MOVE_SELF | unix.IN_DONT_FOLLOW
+	unix.IN_DELETE_SELF | unix.IN_MOVE_SELF
 
 // dirEvents are the changes to the directory that matter: it goes. While
 // a watched name is missing (a repair failed), its creation too.
 const (
-	dirEvents   = unix.IN_DELETE_SELF | unix.IN_MOVE_SELF | unix.IN_ONLYDIR
+	dirEvents   = unix.IN_DELETE_SELF | unix.IN_MOVE_SELF
 	dirCreation = unix.IN_CREATE | unix.IN_MOVED_TO
 )
 
+// inotify is a watch on the process's shared inotify instance.
 type inotify struct {
-	f     *os.File
-	fd    int
+	h     *hub
+	w     *Watcher
 	dir   string
 	names []string
 
-	mu    sync.Mutex
-	dirWd int32
+	mu     sync.Mutex
+	wds    []int32 // what it subscribed to, with subs
+	subs   []*sub
+	ticked bool // the directory went: the watcher ticks
 }
 
-func (n *inotify) close() { n.f.Close() }
-
-// Watch watches names in dir. If the directory itself goes away, or
-// inotify is not available, it falls back to ticking every Interval.
+// Watch watches names in dir: through the process's one inotify instance
+// or, where none is to be had (the user's limit is reached), through
+// dnotify on the directory. If the directory itself goes away, or neither
+// works, it falls back to ticking every Interval.
 func Watch(dir string, names ...string) *Watcher {
 	w := newWatcher()
-	fd, err := unix.InotifyInit1(unix.IN_CLOEXEC | unix.IN_NONBLOCK)
-	if err != nil {
-		go w.tick()
-		return w
-	}
-	n := &inotify{f: os.NewFile(uintptr(fd), "inotify"), fd: fd, dir: dir, names: names}
-	if !n.arm() {
+	if h := shared(); h != nil {
+		n := &inotify{h: h, w: w, dir: dir, names: names}
+		if n.arm() {
+			w.impl = n
+			return w
+		}
 		n.close()
-		go w.tick()
+	}
+	if d, err := watchDnotify(dir, w); err == nil {
+		w.impl = d
 		return w
 	}
-	w.impl = n
-	go w.read(n)
+	go w.tick()
 	return w
 }
 
@@ -65,45 +66,56 @@ func (w *Watcher) Rearm() {
 	}
 }
 
-// arm adds the watches; it reports false when the directory cannot be
-// watched.
+// arm subscribes afresh to the files at the names and to the directory;
+// it reports false when the directory cannot be watched.
 func (n *inotify) arm() bool {
 	n.mu.Lock()
 	defer n.mu.Unlock()
+	n.unsubscribe()
 	mask := uint32(dirEvents)
 	for _, name := range n.names {
-		if _, err := unix.InotifyAddWatch(n.fd, filepath.Join(n.dir, name), fileEvents); err != nil {
+		s := &sub{mask: fileEvents, fn: func(uint32, string) { n.w.notify() }}
+		if !n.subscribe(filepath.Join(n.dir, name), unix.IN_DONT_FOLLOW, s) {
 			mask |= dirCreation // missing: notice when it comes back
 		}
 	}
-	wd, err := unix.InotifyAddWatch(n.fd, n.dir, mask)
+	return n.subscribe(n.dir, unix.IN_ONLYDIR, &sub{mask: mask, fn: n.dirEvent})
+}
+
+// subscribe adds s on path, and reports whether it could.
+func (n *inotify) subscribe(path string, flags uint32, s *sub) bool {
+	wd, err := n.h.add(path, flags, s)
 	if err != nil {
 		return false
 	}
-	n.dirWd = int32(wd)
+	n.wds, n.subs = append(n.wds, wd), append(n.subs, s)
 	return true
 }
 
-func (w *Watcher) read(n *inotify) {
-	buf := make([]byte, 16*1024)
-	for {
-		size, err := n.f.Read(buf)
-		if err != nil {
-			return // closed
-		}
-		n.mu.Lock()
-		dirWd := n.dirWd
-		n.mu.Unlock()
-		for off := 0; off+unix.SizeofInotifyEvent <= size; {
-			ev := (*unix.InotifyEvent)(unsafe.Pointer(&buf[off]))
-			off += unix.SizeofInotifyEvent + int(ev.Len)
-			if ev.Wd == dirWd && ev.Mask&(unix.IN_IGNORED|unix.IN_DELETE_SELF|unix.IN_MOVE_SELF) != 0 {
-				// The directory is gone: nothing more will come from it.
-				w.notify()
-				go w.tick()
-				return
-			}
-			w.notify()
-		}
+// dirEvent notifies; when the directory is gone, nothing more will come
+// from it, and the watcher ticks instead.
+func (n *inotify) dirEvent(mask uint32, _ string) {
+	n.w.notify()
+	if mask&(unix.IN_IGNORED|unix.IN_DELETE_SELF|unix.IN_MOVE_SELF) == 0 {
+		return
 	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if !n.ticked {
+		n.ticked = true
+		go n.w.tick()
+	}
+}
+
+func (n *inotify) unsubscribe() {
+	for i, wd := range n.wds {
+		n.h.remove(wd, n.subs[i])
+	}
+	n.wds, n.subs = nil, nil
+}
+
+func (n *inotify) close() {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.unsubscribe()
 }
