@@ -25,7 +25,7 @@ type hub struct {
 
 // A sub is one watch's interest in one watch descriptor.
 type sub struct {
-	mask uint32                       // the events it wants
+	mask uint32                         // the events it wants
 	fn   func(mask uint32, name string) // called on the hub's reader
 }
 
