@@ -5,16 +5,16 @@ import (
 	"errors"
 )
 
-// maxEncoded bounds an encoded Spec, to bound what a reader takes in: far
+// MaxEncoded bounds an encoded Spec, to bound what a reader takes in: far
 // beyond any real service (a config file is at most 1 MiB).
-const maxEncoded = 16 << 20
+const MaxEncoded = 16 << 20
 
 // Encode renders the service's data (not its Go funcs or writers) as the
 // text Decode reads. It reports false when the service is too large to
 // pass on.
 func (s *Spec) Encode() (string, bool) {
 	b, err := json.Marshal(s)
-	if err != nil || len(b) > maxEncoded {
+	if err != nil || len(b) > MaxEncoded {
 		return "", false
 	}
 	return string(b), true

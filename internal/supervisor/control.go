@@ -45,8 +45,9 @@ func peerAllowed(conn *net.UnixConn) bool {
 	return uid == 0 || uid == os.Geteuid()
 }
 
-// maxRequest bounds a request: the encoded service and a line.
-const maxRequest = 80 << 10
+// maxRequest bounds a request: the encoded service, which restart sends
+// whenever it is encodable at all (spec.MaxEncoded), and a line.
+const maxRequest = spec.MaxEncoded + 4<<10
 
 type controlSocket struct {
 	ln   *net.UnixListener

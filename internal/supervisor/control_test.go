@@ -235,7 +235,8 @@ func TestReadRequestMalformed(t *testing.T) {
 // it may still complete a request somewhat longer).
 func TestReadRequestTooLong(t *testing.T) {
 	conn, peer := socketPair(t)
-	text := encoded(t, &spec.Spec{Name: "big", Desc: strings.Repeat("d", 2*maxRequest)})
+	// Past what Encode makes: a peer that is not restart.
+	text := `{"Name":"big","Desc":"` + strings.Repeat("d", maxRequest+64<<10) + `"}`
 	wrote := make(chan struct{})
 	go func() { // the socket buffer takes less than the request
 		peer.Write([]byte("restart /x\n" + text))
@@ -246,7 +247,7 @@ func TestReadRequestTooLong(t *testing.T) {
 	conn.Close() // as serve does; it ends the write
 	<-wrote
 	if req != nil {
-		t.Errorf("readRequest took a request of %d bytes, twice maxRequest (%d)", len(text), maxRequest)
+		t.Errorf("readRequest took a request of %d bytes, beyond maxRequest (%d)", len(text), maxRequest)
 	}
 }
 
@@ -330,4 +331,21 @@ func dialControl(t *testing.T, path, msg string) *net.UnixConn {
 	}
 	c.CloseWrite()
 	return c
+}
+
+// A large service (a config of hundreds of KiB) is still restarted in
+// place: the supervisor takes any request restart sends, whatever
+// spec.Encode accepts.
+func TestReadRequestLargeService(t *testing.T) {
+	conn, peer := socketPair(t)
+	text := encoded(t, &spec.Spec{Name: "big", Desc: strings.Repeat("d", 512<<10)})
+	go func() {
+		peer.Write([]byte("restart /x\n" + text))
+		peer.CloseWrite()
+	}()
+	req := readRequest(conn)
+	if req == nil || req.c == nil || len(req.c.Desc) != 512<<10 {
+		t.Fatalf("readRequest refused a %d-byte service", len(text))
+	}
+	req.lock.Close()
 }
