@@ -86,7 +86,15 @@ const (
 	uninstallUsage = "Usage: lsbinit uninstall NAME [--dry-run] [--no-stop]"
 )
 
-func parse(prog string, args []string, o *options, uninstall bool) exitcode.Code {
+// errHelp is what parse returns for -h/--help once it has printed the
+// usage on stdout: the command is done and exits 0 (exitcode.OK), with
+// nothing more to print.
+var errHelp = exitcode.Reported(exitcode.OK)
+
+// parse reads the command line into o, then locates what install needs.
+// It returns errHelp after printing the usage for -h/--help, and an
+// *exitcode.Error with exitcode.Usage for a bad command line.
+func parse(prog string, args []string, o *options, uninstall bool) error {
 	o.prog = prog
 	usage := installUsage
 	if uninstall {
@@ -95,6 +103,9 @@ func parse(prog string, args []string, o *options, uninstall bool) exitcode.Code
 	if o.program != nil {
 		usage = strings.Replace(strings.Replace(usage, "lsbinit ", filepath.Base(o.exe)+" ", 1), " NAME", "", 1)
 		usage = strings.Replace(usage, " [--symlink]", "", 1) // a program is no symlink to lsbinit
+	}
+	bad := func(format string, args ...any) error {
+		return exitcode.Fail(exitcode.Usage, "%s: %s\n%s", prog, fmt.Sprintf(format, args...), usage)
 	}
 	for i := 0; i < len(args); i++ {
 		switch a := args[i]; {
@@ -110,70 +121,67 @@ func parse(prog string, args []string, o *options, uninstall bool) exitcode.Code
 			v, ok := strings.CutPrefix(a, "--init=")
 			if !ok {
 				if i+1 >= len(args) {
-					fmt.Fprintf(o.stderr, "%s: --init needs a value\n%s\n", prog, usage)
-					return exitcode.Usage
+					return bad("--init needs a value")
 				}
 				i++
 				v = args[i]
 			}
 			if _, err := initsys.ParseKind(v); err != nil {
-				fmt.Fprintf(o.stderr, "%s: --init: %v\n%s\n", prog, err, usage)
-				return exitcode.Usage
+				return bad("--init: %v", err)
 			}
 			o.initFlag = v
 		case a == "-h" || a == "--help":
 			fmt.Fprintln(o.stdout, usage)
-			return -1
+			return errHelp
 		case strings.HasPrefix(a, "-"):
-			fmt.Fprintf(o.stderr, "%s: unknown option %q\n%s\n", prog, a, usage)
-			return exitcode.Usage
+			return bad("unknown option %q", a)
 		case o.name != "" || o.program != nil:
-			fmt.Fprintf(o.stderr, "%s: unexpected argument %q\n%s\n", prog, a, usage)
-			return exitcode.Usage
+			return bad("unexpected argument %q", a)
 		default:
 			o.name = a
 		}
 	}
 	if o.name == "" {
-		fmt.Fprintf(o.stderr, "%s: which service? Give NAME\n%s\n", prog, usage)
-		return exitcode.Usage
+		return bad("which service? Give NAME")
 	}
 	if !validName().MatchString(o.name) || o.name == "lsbinit" {
-		fmt.Fprintf(o.stderr, "%s: invalid service name %q (letters, digits and _.@+- only)\n", prog, o.name)
-		return exitcode.Usage
+		return exitcode.Fail(exitcode.Usage, "%s: invalid service name %q (letters, digits and _.@+- only)", prog, o.name)
 	}
 	return o.locate()
 }
 
 // locate finds /etc (or $LSBINIT_ETC) and the program the service runs,
 // and checks the caller may write there.
-func (o *options) locate() exitcode.Code {
+func (o *options) locate() error {
 	o.etc = "/etc"
 	if e := o.getenv("LSBINIT_ETC"); e != "" {
 		if !filepath.IsAbs(e) {
-			fmt.Fprintf(o.stderr, "%s: LSBINIT_ETC must be an absolute directory, not %q\n", o.prog, e)
-			return exitcode.Usage
+			return exitcode.Fail(exitcode.Usage, "%s: LSBINIT_ETC must be an absolute directory, not %q", o.prog, e)
 		}
 		o.etc = filepath.Clean(e)
 	}
 	o.realEtc = o.etc == "/etc"
 	if !o.dryRun && os.Geteuid() != 0 {
-		fmt.Fprintf(o.stderr, "%s: %s: must be run as root\n", o.prog, o.name)
-		return exitcode.NoPrivilege
+		return o.fail(exitcode.NoPrivilege, "must be run as root")
 	}
 	if o.exe != "" {
-		return exitcode.OK
+		return nil
 	}
+	exe, err := executable()
+	if err != nil {
+		return exitcode.Fail(exitcode.Failed, "%s: cannot find the lsbinit executable: %w", o.prog, err)
+	}
+	o.exe = exe
+	return nil
+}
+
+// executable is the running program's path, symbolic links resolved.
+func executable() (string, error) {
 	exe, err := os.Executable()
 	if err == nil {
 		exe, err = filepath.EvalSymlinks(exe)
 	}
-	if err != nil {
-		fmt.Fprintf(o.stderr, "%s: cannot find the lsbinit executable: %v\n", o.prog, err)
-		return exitcode.Failed
-	}
-	o.exe = exe
-	return exitcode.OK
+	return exe, err
 }
 
 // step prints what is done.
@@ -181,45 +189,59 @@ func (o *options) step(format string, args ...any) {
 	fmt.Fprintf(o.stdout, format+"\n", args...)
 }
 
-func (o *options) fail(code exitcode.Code, format string, args ...any) exitcode.Code {
-	fmt.Fprintf(o.stderr, "%s: %s: %s\n", o.prog, o.name, fmt.Sprintf(format, args...))
-	return code
+// fail is the error with code whose message is "PROG: NAME: " and the
+// formatted message (%w keeps an error in its chain).
+func (o *options) fail(code exitcode.Code, format string, args ...any) error {
+	return exitcode.Fail(code, "%s: %s: "+format, append([]any{o.prog, o.name}, args...)...)
+}
+
+// exit is the one place an error becomes an exit code: err is printed on
+// stderr unless it was reported already (exitcode.Reported, errHelp), and
+// its code returned; nil is exitcode.OK.
+func exit(stderr io.Writer, err error) exitcode.Code {
+	if e, ok := err.(*exitcode.Error); err != nil && !(ok && e.Err == nil) {
+		fmt.Fprintln(stderr, err)
+	}
+	return exitcode.Of(err)
 }
 
 // Main is `lsbinit install NAME`.
 func Main(args []string, getenv func(string) string, stdout, stderr io.Writer) exitcode.Code {
 	o := &options{getenv: getenv, stdout: stdout, stderr: stderr}
-	if code := parse("lsbinit install", args, o, false); code != exitcode.OK {
-		return max(code, 0)
+	err := parse("lsbinit install", args, o, false)
+	if err == nil {
+		err = o.install()
 	}
-	return o.install()
+	return exit(stderr, err)
 }
 
 // UninstallMain is `lsbinit uninstall NAME`.
 func UninstallMain(args []string, getenv func(string) string, stdout, stderr io.Writer) exitcode.Code {
 	o := &options{getenv: getenv, stdout: stdout, stderr: stderr}
-	if code := parse("lsbinit uninstall", args, o, true); code != exitcode.OK {
-		return max(code, 0)
+	err := parse("lsbinit uninstall", args, o, true)
+	if err == nil {
+		err = o.uninstall()
 	}
-	return o.uninstall()
+	return exit(stderr, err)
 }
 
 // Program is `PROGRAM install` and `PROGRAM uninstall` for a Go program
 // built on lsb, whose complete service is svc: the definitions run the
 // program itself (PROGRAM run, PROGRAM ACTION).
 func Program(svc *spec.Spec, action string, args []string, stdout, stderr io.Writer) exitcode.Code {
-	exe, err := os.Executable()
-	if err == nil {
-		exe, err = filepath.EvalSymlinks(exe)
-	}
+	return exit(stderr, program(svc, action, args, stdout, stderr))
+}
+
+// program is Program up to the exit code.
+func program(svc *spec.Spec, action string, args []string, stdout, stderr io.Writer) error {
+	exe, err := executable()
 	if err != nil {
-		fmt.Fprintf(stderr, "%s %s: cannot find the program: %v\n", svc.Name, action, err)
-		return exitcode.Failed
+		return exitcode.Fail(exitcode.Failed, "%s %s: cannot find the program: %w", svc.Name, action, err)
 	}
 	o := &options{getenv: os.Getenv, stdout: stdout, stderr: stderr, exe: exe, program: svc, name: svc.Name}
 	prog := filepath.Base(exe) + " " + action
-	if code := parse(prog, args, o, action == "uninstall"); code != exitcode.OK {
-		return max(code, 0)
+	if err := parse(prog, args, o, action == "uninstall"); err != nil {
+		return err
 	}
 	if action == "uninstall" {
 		return o.uninstall()
@@ -237,26 +259,30 @@ type target struct {
 
 // load reads the service: the lsbinit binary's config, which must exist
 // and be valid, or the Go program's own service.
-func (o *options) load() (*target, exitcode.Code) {
+func (o *options) load() (*target, error) {
 	if o.program != nil {
-		return &target{svc: o.program, argv: []string{o.exe}, header: initd.Header(o.program)}, exitcode.OK
+		return &target{svc: o.program, argv: []string{o.exe}, header: initd.Header(o.program)}, nil
 	}
 	conf := o.path("lsbinit/" + o.name + ".conf")
 	cfg, err := config.Load(config.Options{Name: o.name, EtcDir: o.etc, Getenv: o.getenv, UID: os.Geteuid()})
 	if err != nil {
+		// Each line of the config's error, then the verdict, each line
+		// after PROG: NAME: .
+		var lines strings.Builder
 		for _, line := range strings.Split(err.Error(), "\n") {
-			fmt.Fprintf(o.stderr, "%s: %s: %s\n", o.prog, o.name, line)
+			fmt.Fprintf(&lines, "%s: %s: %s\n", o.prog, o.name, line)
 		}
-		return nil, o.fail(exitcode.NotConfigured, "not installed: fix the config first (lsbinit %s check)", o.name)
+		return nil, exitcode.Fail(exitcode.NotConfigured, "%s%s: %s: not installed: fix the config first (lsbinit %s check)",
+			lines.String(), o.prog, o.name, o.name)
 	}
 	if len(cfg.Files) == 0 {
 		return nil, o.fail(exitcode.NotConfigured, "not installed: no config file (write %s first)", conf)
 	}
 	svc := cfg.Spec
 	if err := svc.Complete(); err != nil {
-		return nil, o.fail(exitcode.NotConfigured, "not installed: %v", err)
+		return nil, o.fail(exitcode.NotConfigured, "not installed: %w", err)
 	}
-	return &target{svc: svc, sources: cfg.Files, argv: []string{o.exe, o.name}, header: initd.Header(svc)}, exitcode.OK
+	return &target{svc: svc, sources: cfg.Files, argv: []string{o.exe, o.name}, header: initd.Header(svc)}, nil
 }
 
 // definition is the service's definition for supervisor, each file with

@@ -83,16 +83,17 @@ func (p *plan) changes() bool {
 // carry carries the plan out, step by step, saying what it does; with
 // --dry-run it says what it would do, each file with its content, and
 // does nothing. It stops at the first failure that is not tolerated.
-func (o *options) carry(p *plan) exitcode.Code {
+func (o *options) carry(p *plan) error {
 	for _, s := range p.steps {
-		if code := o.do(s); code != exitcode.OK {
-			return code
+		if err := o.do(s); err != nil {
+			return err
 		}
 	}
-	return exitcode.OK
+	return nil
 }
 
-func (o *options) do(s step) exitcode.Code {
+// do carries out one step.
+func (o *options) do(s step) error {
 	switch s.op {
 	case opNote:
 		o.step("%s", s.data)
@@ -102,31 +103,31 @@ func (o *options) do(s step) exitcode.Code {
 			for _, l := range strings.SplitAfter(strings.TrimSuffix(string(s.data), "\n"), "\n") {
 				o.step("    %s", strings.TrimSuffix(l, "\n"))
 			}
-			return exitcode.OK
+			return nil
 		}
 		if err := writeFile(s.path, s.data, s.mode); err != nil {
-			return o.fail(exitcode.Failed, "writing %s: %v", s.path, err)
+			return o.fail(exitcode.Failed, "writing %s: %w", s.path, err)
 		}
 		o.step("wrote %s", s.path)
 	case opLink:
 		if o.dryRun {
 			o.step("symlink %s -> %s", s.path, s.target)
-			return exitcode.OK
+			return nil
 		}
 		if err := writeLink(s.path, s.target); err != nil {
-			return o.fail(exitcode.Failed, "symlinking %s: %v", s.path, err)
+			return o.fail(exitcode.Failed, "symlinking %s: %w", s.path, err)
 		}
 		o.step("symlinked %s -> %s", s.path, s.target)
 	case opRemove:
 		if o.dryRun {
 			o.step("remove %s", s.path)
-			return exitcode.OK
+			return nil
 		}
 		if _, err := os.Lstat(s.path); errors.Is(err, fs.ErrNotExist) {
-			return exitcode.OK // a tool removed it already
+			return nil // a tool removed it already
 		}
 		if err := os.Remove(s.path); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return o.fail(exitcode.Failed, "%v", err)
+			return o.fail(exitcode.Failed, "%w", err)
 		}
 		o.step("removed %s", s.path)
 	case opRun:
@@ -134,21 +135,21 @@ func (o *options) do(s step) exitcode.Code {
 	case opCall:
 		if o.dryRun {
 			o.step("%s", s.data)
-			return exitcode.OK
+			return nil
 		}
 		if err := s.fn(); err != nil {
-			return o.fail(exitcode.Failed, "%v", err)
+			return o.fail(exitcode.Failed, "%w", err)
 		}
 	}
-	return exitcode.OK
+	return nil
 }
 
 // runStep runs a tool, passing its output through.
-func (o *options) runStep(s step) exitcode.Code {
+func (o *options) runStep(s step) error {
 	line := strings.Join(append([]string{filepath.Base(s.argv[0])}, s.argv[1:]...), " ")
 	if o.dryRun {
 		o.step("run %s", line)
-		return exitcode.OK
+		return nil
 	}
 	cmd := exec.Command(s.argv[0], s.argv[1:]...)
 	cmd.Stdout, cmd.Stderr = o.stdout, o.stderr
@@ -156,12 +157,12 @@ func (o *options) runStep(s step) exitcode.Code {
 	if err := cmd.Run(); err != nil {
 		if s.tolerate {
 			o.step("ran %s: %v (going on)", line, err)
-			return exitcode.OK
+			return nil
 		}
-		return o.fail(exitcode.Failed, "%s failed: %v", line, err)
+		return o.fail(exitcode.Failed, "%s failed: %w", line, err)
 	}
 	o.step("ran %s", line)
-	return exitcode.OK
+	return nil
 }
 
 // writeFile replaces path atomically with data: a new file beside it,
@@ -278,37 +279,38 @@ func (o *options) isLsbinitLink(path, target string) bool {
 
 // want plans path to hold data, unless it does already; it refuses a
 // file that is not install's.
-func (o *options) want(p *plan, path string, data []byte, mode fs.FileMode) (changed bool, code exitcode.Code) {
+func (o *options) want(p *plan, path string, data []byte, mode fs.FileMode) (changed bool, err error) {
 	f, err := o.classify(path)
 	switch {
 	case err != nil:
-		return false, o.fail(exitcode.Failed, "%v", err)
+		return false, o.fail(exitcode.Failed, "%w", err)
 	case f.kind == foreign:
 		return false, o.refuse(path)
 	case f.kind == ours && f.data != nil && bytes.Equal(f.data, data) && f.mode == mode:
 		p.note("%s is up to date", path)
-		return false, exitcode.OK
+		return false, nil
 	}
 	p.write(path, data, mode)
-	return true, exitcode.OK
+	return true, nil
 }
 
 // wantLink plans path to be a symlink to target, unless it is already.
-func (o *options) wantLink(p *plan, path, target string) (changed bool, code exitcode.Code) {
+func (o *options) wantLink(p *plan, path, target string) (changed bool, err error) {
 	f, err := o.classify(path, target)
 	switch {
 	case err != nil:
-		return false, o.fail(exitcode.Failed, "%v", err)
+		return false, o.fail(exitcode.Failed, "%w", err)
 	case f.kind == foreign:
 		return false, o.refuse(path)
 	case f.kind == ours && f.target == target:
 		p.note("%s is up to date", path)
-		return false, exitcode.OK
+		return false, nil
 	}
 	p.link(path, target)
-	return true, exitcode.OK
+	return true, nil
 }
 
-func (o *options) refuse(path string) exitcode.Code {
+// refuse is the error for a path that holds a file install did not write.
+func (o *options) refuse(path string) error {
 	return o.fail(exitcode.Failed, "%s exists and was not written by lsbinit install; not touching it (remove or rename it first)", path)
 }

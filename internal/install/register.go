@@ -14,10 +14,10 @@ import (
 
 // install plans the registration with the machine's init system, then
 // carries it out: nothing is written unless every path can be.
-func (o *options) install() exitcode.Code {
-	t, code := o.load()
-	if code != exitcode.OK {
-		return code
+func (o *options) install() error {
+	t, err := o.load()
+	if err != nil {
+		return err
 	}
 	sys := o.system()
 	o.sys = sys
@@ -25,16 +25,16 @@ func (o *options) install() exitcode.Code {
 	p.note("%s: registering with %s (%s); the service runs %s", o.name, sys.Kind, sys.Why, t.argv[0])
 	switch sys.Kind {
 	case initsys.Systemd:
-		code = o.planSystemd(p, t, sys)
+		err = o.planSystemd(p, t, sys)
 	case initsys.OpenRC:
-		code = o.planOpenRC(p, t)
+		err = o.planOpenRC(p, t)
 	case initsys.Runit:
-		code = o.planRunit(p, t)
+		err = o.planRunit(p, t)
 	default:
-		code = o.planSysV(p, t)
+		err = o.planSysV(p, t)
 	}
-	if code != exitcode.OK {
-		return code
+	if err != nil {
+		return err
 	}
 	return o.carry(p)
 }
@@ -49,26 +49,26 @@ func (o *options) by() string {
 // planInitScript plans /etc/init.d/NAME as the LSB wrapper, or with
 // --symlink as a symlink to lsbinit, and the removal of an insserv
 // override that an earlier --symlink install left.
-func (o *options) planInitScript(p *plan, t *target) (changed bool, code exitcode.Code) {
+func (o *options) planInitScript(p *plan, t *target) (changed bool, err error) {
 	script := o.path("init.d/" + o.name)
 	if o.symlink {
-		changed, code = o.wantLink(p, script, o.exe)
+		changed, err = o.wantLink(p, script, o.exe)
 	} else {
-		changed, code = o.want(p, script, []byte(wrapper(o.name, t.argv, t.header, !t.svc.NoReload)), 0o755)
+		changed, err = o.want(p, script, []byte(wrapper(o.name, t.argv, t.header, !t.svc.NoReload)), 0o755)
 	}
-	if code != exitcode.OK {
-		return changed, code
+	if err != nil {
+		return changed, err
 	}
 	override := o.path("insserv/overrides/" + o.name)
 	if f, err := o.classify(override); err == nil && f.kind == ours && !(o.symlink && o.sys.Kind == initsys.SysV) {
 		p.remove(override)
 	}
-	return changed, exitcode.OK
+	return changed, nil
 }
 
 // planSysV: the wrapper (or the symlink and its insserv override), then
 // update-rc.d or chkconfig.
-func (o *options) planSysV(p *plan, t *target) exitcode.Code {
+func (o *options) planSysV(p *plan, t *target) error {
 	if links := o.rcLinks(); o.symlink && len(links) > 0 {
 		// An earlier install's rc links, which the symlink cannot keep:
 		// taken away while the script they were made from is still there.
@@ -79,14 +79,14 @@ func (o *options) planSysV(p *plan, t *target) exitcode.Code {
 			p.remove(l)
 		}
 	}
-	changed, code := o.planInitScript(p, t)
-	if code != exitcode.OK {
-		return code
+	changed, err := o.planInitScript(p, t)
+	if err != nil {
+		return err
 	}
 	if o.symlink {
-		ovChanged, code := o.want(p, o.path("insserv/overrides/"+o.name), []byte(Marker+"\n"+t.header), 0o644)
-		if code != exitcode.OK {
-			return code
+		ovChanged, err := o.want(p, o.path("insserv/overrides/"+o.name), []byte(Marker+"\n"+t.header), 0o644)
+		if err != nil {
+			return err
 		}
 		changed = changed || ovChanged
 	}
@@ -107,26 +107,26 @@ func (o *options) planSysV(p *plan, t *target) exitcode.Code {
 	default:
 		p.note("not enabled at boot: neither update-rc.d nor chkconfig is installed")
 	}
-	return exitcode.OK
+	return nil
 }
 
 // planSystemd: the unit and its socket units in /etc/systemd/system,
 // stale socket units of ours removed, the wrapper, then systemctl
 // daemon-reload and enable (offline, with --root, when systemd does not
 // run).
-func (o *options) planSystemd(p *plan, t *target, sys initsys.System) exitcode.Code {
+func (o *options) planSystemd(p *plan, t *target, sys initsys.System) error {
 	files, err := t.definition("systemd", o.by())
 	if err != nil {
-		return o.fail(exitcode.Of(err), "%v", err)
+		return o.fail(exitcode.Of(err), "%w", err)
 	}
 	dir := o.path("systemd/system")
 	changed := false
 	var units []string
 	wantedBy := map[string]string{}
 	for _, f := range files {
-		c, code := o.want(p, filepath.Join(dir, f.Name), f.Data, 0o644)
-		if code != exitcode.OK {
-			return code
+		c, err := o.want(p, filepath.Join(dir, f.Name), f.Data, 0o644)
+		if err != nil {
+			return err
 		}
 		changed = changed || c
 		units = append(units, f.Name)
@@ -141,13 +141,13 @@ func (o *options) planSystemd(p *plan, t *target, sys initsys.System) exitcode.C
 			changed = true
 		}
 	}
-	if _, code := o.planInitScript(p, t); code != exitcode.OK {
-		return code
+	if _, err := o.planInitScript(p, t); err != nil {
+		return err
 	}
 	switch {
 	case !o.realEtc:
 		p.note("skip systemctl: LSBINIT_ETC is %s, not /etc", o.etc)
-		return exitcode.OK
+		return nil
 	case sys.Running && changed:
 		p.run(systemctl(), "daemon-reload")
 	}
@@ -169,7 +169,7 @@ func (o *options) planSystemd(p *plan, t *target, sys initsys.System) exitcode.C
 		// enable by the unit files alone, as systemctl --root does.
 		p.run(append([]string{systemctl(), "--root=/", "enable"}, units...)...)
 	}
-	return exitcode.OK
+	return nil
 }
 
 // installTarget is the WantedBy= of a unit, or "".
@@ -214,21 +214,21 @@ func (o *options) ourSocketUnits() []string {
 
 // planOpenRC: an openrc-run script as /etc/init.d/NAME, then rc-update
 // add NAME default.
-func (o *options) planOpenRC(p *plan, t *target) exitcode.Code {
+func (o *options) planOpenRC(p *plan, t *target) error {
 	script := o.path("init.d/" + o.name)
 	if o.symlink {
-		if _, code := o.wantLink(p, script, o.exe); code != exitcode.OK {
-			return code
+		if _, err := o.wantLink(p, script, o.exe); err != nil {
+			return err
 		}
 		fmt.Fprintf(o.stderr, "%s: %s: not enabled at boot: OpenRC runs only openrc-run scripts (and, on Debian, LSB scripts with a header), not a symlink to a binary; install without --symlink to enable it\n", o.prog, o.name)
-		return exitcode.OK
+		return nil
 	}
 	files, err := t.definition("openrc", o.by())
 	if err != nil {
-		return o.fail(exitcode.Of(err), "%v", err)
+		return o.fail(exitcode.Of(err), "%w", err)
 	}
-	if _, code := o.want(p, script, files[0].Data, 0o755); code != exitcode.OK {
-		return code
+	if _, err := o.want(p, script, files[0].Data, 0o755); err != nil {
+		return err
 	}
 	level := openrcRunlevel(t.svc.Header.DefaultStart)
 	switch {
@@ -243,7 +243,7 @@ func (o *options) planOpenRC(p *plan, t *target) exitcode.Code {
 	default:
 		p.run(tool("rc-update"), "add", o.name, level)
 	}
-	return exitcode.OK
+	return nil
 }
 
 // openrcRunlevel maps DEFAULT_START to OpenRC's runlevel: default for
@@ -266,19 +266,19 @@ func (o *options) inRunlevel(level string) bool {
 // planRunit: /etc/sv/NAME with run and finish, the wrapper, and the link
 // that enables it, which runsvdir acts on within five seconds: under
 // runit, enabled is running.
-func (o *options) planRunit(p *plan, t *target) exitcode.Code {
+func (o *options) planRunit(p *plan, t *target) error {
 	files, err := t.definition("runit", o.by())
 	if err != nil {
-		return o.fail(exitcode.Of(err), "%v", err)
+		return o.fail(exitcode.Of(err), "%w", err)
 	}
 	svDir := o.runitSvDir()
 	for _, f := range files {
-		if _, code := o.want(p, filepath.Join(svDir, f.Name), f.Data, 0o755); code != exitcode.OK {
-			return code
+		if _, err := o.want(p, filepath.Join(svDir, f.Name), f.Data, 0o755); err != nil {
+			return err
 		}
 	}
-	if _, code := o.planInitScript(p, t); code != exitcode.OK {
-		return code
+	if _, err := o.planInitScript(p, t); err != nil {
+		return err
 	}
 	serviceDir := o.runitServiceDir()
 	switch {
@@ -287,11 +287,11 @@ func (o *options) planRunit(p *plan, t *target) exitcode.Code {
 	case serviceDir == "":
 		p.note("not enabled: no runsvdir directory (%s) found", strings.Join(o.runitServiceDirs(), ", "))
 	default:
-		if _, code := o.wantLink(p, filepath.Join(serviceDir, o.name), o.real(svDir)); code != exitcode.OK {
-			return code
+		if _, err := o.wantLink(p, filepath.Join(serviceDir, o.name), o.real(svDir)); err != nil {
+			return err
 		}
 	}
-	return exitcode.OK
+	return nil
 }
 
 // runsOutside reports whether the service runs, but not as unit: started

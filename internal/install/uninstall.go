@@ -105,14 +105,14 @@ func (o *options) survey() (left, error) {
 // not stop it: only a daemon that still runs at the end does (exit 1,
 // and its files stay, so that it can still be managed). The config in
 // /etc/lsbinit is the operator's and stays.
-func (o *options) uninstall() exitcode.Code {
+func (o *options) uninstall() error {
 	l, err := o.survey()
 	if err != nil {
-		return o.fail(exitcode.Failed, "%v", err)
+		return o.fail(exitcode.Failed, "%w", err)
 	}
 	if l.empty() {
 		o.step("%s is not installed: nothing to do", o.name)
-		return exitcode.OK
+		return nil
 	}
 	sys := initsys.Detect()
 	p := &plan{}
@@ -120,16 +120,16 @@ func (o *options) uninstall() exitcode.Code {
 		o.planStop(p, l, sys)
 	}
 	o.planDisable(p, l, sys)
-	if code := o.carry(p); code != exitcode.OK {
-		return code
+	if err := o.carry(p); err != nil {
+		return err
 	}
 	if o.dryRun {
-		return exitcode.OK
+		return nil
 	}
 	if now, err := o.survey(); err == nil && !now.empty() {
 		return o.fail(exitcode.Failed, "left behind: %s", now)
 	}
-	return exitcode.OK
+	return nil
 }
 
 // planStop stops the service through its manager, then whatever runs of

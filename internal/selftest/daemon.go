@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/lsbinit/lsbinit/internal/exitcode"
 	"golang.org/x/sys/unix"
 )
 
@@ -31,7 +32,8 @@ type daemonOptions struct {
 
 // daemonMain is `lsbinit selftest daemon [flags]`: the hidden mode in which
 // the binary is the test daemon that the selftest's configs name as DAEMON.
-func daemonMain(args []string, stdout, stderr io.Writer) int {
+// Its error carries the process's exit code.
+func daemonMain(args []string, stdout, stderr io.Writer) error {
 	var o daemonOptions
 	fs := flag.NewFlagSet("lsbinit selftest daemon", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -43,16 +45,17 @@ func daemonMain(args []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&o.every, "every", 50*time.Millisecond, "print a line this often")
 	fs.DurationVar(&o.maxLife, "max", 5*time.Minute, "exit on its own after this long")
 	if err := fs.Parse(args); err != nil {
-		return 2
+		return exitcode.Reported(exitcode.Usage) // the flag package said why
 	}
-	return o.run(stdout, stderr)
+	return o.run(stdout)
 }
 
-// run is the daemon's body. It returns the process's exit code.
-func (o daemonOptions) run(stdout, stderr io.Writer) int {
+// run is the daemon's body: nil when it exits as a daemon does, on a
+// signal or its time limit. With -exit it fails at once with that code,
+// an error whose code is -exit's even when that is 0.
+func (o daemonOptions) run(stdout io.Writer) error {
 	if o.exit >= 0 {
-		fmt.Fprintf(stderr, "selftest daemon: failing on purpose with exit code %d\n", o.exit)
-		return o.exit
+		return exitcode.Fail(exitcode.Code(o.exit), "selftest daemon: failing on purpose with exit code %d", o.exit)
 	}
 	sigs := make(chan os.Signal, 4)
 	signal.Notify(sigs, unix.SIGTERM, unix.SIGHUP, unix.SIGINT)
@@ -61,8 +64,7 @@ func (o daemonOptions) run(stdout, stderr io.Writer) int {
 	}
 	pid := os.Getpid()
 	if err := o.announce(pid); err != nil {
-		fmt.Fprintf(stderr, "selftest daemon: %v\n", err)
-		return 1
+		return exitcode.Fail(exitcode.Failed, "selftest daemon: %w", err)
 	}
 	fmt.Fprintf(stdout, "selftest daemon: started pid %d\n", pid)
 	tick := time.NewTicker(o.every)
@@ -75,11 +77,11 @@ func (o daemonOptions) run(stdout, stderr io.Writer) int {
 			n++
 		case <-limit.C:
 			fmt.Fprintln(stdout, "selftest daemon: lived too long, exiting")
-			return 0
+			return nil
 		case s := <-sigs:
 			if s != unix.SIGHUP {
 				fmt.Fprintf(stdout, "selftest daemon: %v, exiting\n", s)
-				return 0
+				return nil
 			}
 			fmt.Fprintln(stdout, "selftest daemon: HUP")
 			if o.hupFile != "" {

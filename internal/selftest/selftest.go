@@ -30,9 +30,24 @@ import (
 
 // Main is `lsbinit selftest`.
 func Main(args []string, getenv func(string) string, stdout, stderr io.Writer) exitcode.Code {
+	var err error
 	if len(args) > 0 && args[0] == "daemon" {
-		return exitcode.Code(daemonMain(args[1:], stdout, stderr))
+		err = daemonMain(args[1:], stdout, stderr)
+	} else {
+		err = selftest(args, getenv, stdout, stderr)
 	}
+	// The one place an error becomes an exit code: printed unless it was
+	// reported already.
+	if e, ok := err.(*exitcode.Error); err != nil && !(ok && e.Err == nil) {
+		fmt.Fprintln(stderr, err)
+	}
+	return exitcode.Of(err)
+}
+
+// selftest runs the table. Its error carries the exit code: Usage for a
+// bad command line (which the flag package reported), Failed when a row
+// failed (the table says which) or the suite could not be set up.
+func selftest(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("lsbinit selftest", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	verbose := fs.Bool("v", false, "print every command run, its exit code and output")
@@ -42,26 +57,25 @@ func Main(args []string, getenv func(string) string, stdout, stderr io.Writer) e
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
-		return 2
+		return exitcode.Reported(exitcode.Usage)
 	}
 	if fs.NArg() > 0 {
 		fs.Usage()
-		return 2
+		return exitcode.Reported(exitcode.Usage)
 	}
 	s, err := newSuite(getenv, *verbose)
 	if err != nil {
-		fmt.Fprintf(stderr, "lsbinit selftest: %v\n", err)
-		return 1
+		return exitcode.Fail(exitcode.Failed, "lsbinit selftest: %w", err)
 	}
 	// An interrupted selftest stops after the current row and cleans up.
 	ctx, stop := signal.NotifyContext(context.Background(), unix.SIGINT, unix.SIGTERM, unix.SIGHUP)
 	defer stop()
 	s.ctx = ctx
 	defer s.finish(*keep, stdout)
-	if s.run(stdout) {
-		return 0
+	if !s.run(stdout) {
+		return exitcode.Reported(exitcode.Failed)
 	}
-	return 1
+	return nil
 }
 
 // newSuite finds the running binary and makes the scratch directory (mode

@@ -219,67 +219,72 @@ func Main(args []string, getenv func(string) string, stdout, stderr io.Writer) e
 	if getenv == nil {
 		getenv = func(string) string { return "" }
 	}
+	err := unitMain(args, getenv, stdout)
+	// The one place an error becomes an exit code: printed unless it was
+	// reported already.
+	if e, ok := err.(*exitcode.Error); err != nil && !(ok && e.Err == nil) {
+		fmt.Fprintln(stderr, err)
+	}
+	return exitcode.Of(err)
+}
+
+// unitMain is Main up to the exit code: its error carries the code.
+func unitMain(args []string, getenv func(string) string, stdout io.Writer) error {
 	o, help, err := parseArgs(args, getenv)
 	if help {
 		fmt.Fprint(stdout, usage)
-		return exitcode.OK
+		return nil
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "lsbinit unit: %v\n%s", err, usage)
-		return exitcode.Usage
+		return exitcode.Fail(exitcode.Usage, "lsbinit unit: %w\n%s", err, strings.TrimSuffix(usage, "\n"))
 	}
 	if o.file != "" {
 		if o.file, err = filepath.Abs(o.file); err != nil {
-			fmt.Fprintf(stderr, "lsbinit unit: %v\n", err)
-			return exitcode.Failed
+			return exitcode.Fail(exitcode.Failed, "lsbinit unit: %w", err)
 		}
 	}
-	s, code := newJob(o, getenv, stderr)
-	if code != exitcode.OK {
-		return code
+	s, err := newJob(o, getenv)
+	if err != nil {
+		return err
 	}
 	files, err := definition(o.forName, s)
 	if err != nil {
-		fmt.Fprintf(stderr, "lsbinit unit: %v\n", err)
-		return exitcode.Of(err)
+		return exitcode.With(exitcode.Of(err), fmt.Errorf("lsbinit unit: %w", err))
 	}
-	return write(o.output, files, stdout, stderr)
+	return write(o.output, files, stdout)
 }
 
 // newJob loads the service's config and finds what a definition needs.
-func newJob(o options, getenv func(string) string, stderr io.Writer) (*job, exitcode.Code) {
+func newJob(o options, getenv func(string) string) (*job, error) {
 	cfg, err := config.Load(config.Options{Name: o.name, File: o.file, Getenv: getenv, UID: os.Geteuid()})
 	if err != nil {
 		who := o.name
 		if who == "" {
 			who = strings.TrimSuffix(filepath.Base(o.file), ".conf")
 		}
-		for _, line := range strings.Split(err.Error(), "\n") {
-			fmt.Fprintf(stderr, "%s: %s\n", who, line)
-		}
+		code := exitcode.NotConfigured
 		if errors.Is(err, fs.ErrPermission) {
-			return nil, exitcode.NoPrivilege
+			code = exitcode.NoPrivilege
 		}
-		return nil, exitcode.NotConfigured
+		// Each line of the config's error after "WHO: ".
+		lines := strings.Split(err.Error(), "\n")
+		return nil, exitcode.Fail(code, "%s: %s", who, strings.Join(lines, "\n"+who+": "))
 	}
 	if strings.ContainsFunc(o.file, isControl) {
-		fmt.Fprintf(stderr, "lsbinit unit: config file name %q holds control characters\n", o.file)
-		return nil, exitcode.Usage
+		return nil, exitcode.Fail(exitcode.Usage, "lsbinit unit: config file name %q holds control characters", o.file)
 	}
 	svc := cfg.Spec
 	if err := svc.Complete(); err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", cfg.Name, err)
-		return nil, exitcode.Of(err)
+		return nil, exitcode.With(exitcode.Of(err), fmt.Errorf("%s: %w", cfg.Name, err))
 	}
 	implied := o.file != "" && strings.TrimSuffix(filepath.Base(o.file), ".conf") == cfg.Name
 	if !implied && !addressable(cfg.Name) {
-		fmt.Fprintf(stderr, "lsbinit unit: a service named %q cannot be run as `lsbinit %s ACTION`; give its config as -c DIR/%s.conf\n", cfg.Name, cfg.Name, cfg.Name)
-		return nil, exitcode.Usage
+		return nil, exitcode.Fail(exitcode.Usage, "lsbinit unit: a service named %q cannot be run as `lsbinit %s ACTION`; give its config as -c DIR/%s.conf",
+			cfg.Name, cfg.Name, cfg.Name)
 	}
 	exe, err := Executable()
 	if err != nil {
-		fmt.Fprintf(stderr, "lsbinit unit: %v\n", err)
-		return nil, exitcode.Failed
+		return nil, exitcode.Fail(exitcode.Failed, "lsbinit unit: %w", err)
 	}
 	argv := []string{exe}
 	if o.file != "" {
@@ -289,7 +294,7 @@ func newJob(o options, getenv func(string) string, stderr io.Writer) (*job, exit
 		argv = append(argv, cfg.Name)
 	}
 	s := &job{svc: svc, sources: cfg.Files, argv: argv, unit: unitName(o.output, cfg.Name)}
-	return s, exitcode.OK
+	return s, nil
 }
 
 // Executable is the absolute path of the running program, as definitions

@@ -20,7 +20,7 @@ import (
 // has files beside the definition); or it replaces the file output with
 // the definition and writes those files beside it, first: the definition
 // names them, and should not be in place before they are.
-func write(output string, files []file, stdout, stderr io.Writer) exitcode.Code {
+func write(output string, files []file, stdout io.Writer) error {
 	if output == "" {
 		var b bytes.Buffer
 		b.Write(files[0].data)
@@ -29,39 +29,38 @@ func write(output string, files []file, stdout, stderr io.Writer) exitcode.Code 
 			b.Write(f.data)
 		}
 		if _, err := stdout.Write(b.Bytes()); err != nil {
-			fmt.Fprintf(stderr, "lsbinit unit: %v\n", err)
-			return exitcode.Failed
+			return exitcode.Fail(exitcode.Failed, "lsbinit unit: %w", err)
 		}
-		return exitcode.OK
+		return nil
 	}
 	for _, f := range files[1:] {
 		if filepath.Join(filepath.Dir(output), f.name) == filepath.Clean(output) {
-			fmt.Fprintf(stderr, "lsbinit unit: %s: the definition and %s would be the same file\n", output, f.name)
-			return exitcode.Usage
+			return exitcode.Fail(exitcode.Usage, "lsbinit unit: %s: the definition and %s would be the same file", output, f.name)
 		}
 	}
 	for _, f := range files[1:] {
-		if code := writeOne(filepath.Join(filepath.Dir(output), f.name), f, stderr); code != exitcode.OK {
-			return code
+		if err := writeOne(filepath.Join(filepath.Dir(output), f.name), f); err != nil {
+			return err
 		}
 	}
-	return writeOne(output, files[0], stderr)
+	return writeOne(output, files[0])
 }
 
-// writeOne replaces path with f, reporting a failure.
-func writeOne(path string, f file, stderr io.Writer) exitcode.Code {
+// writeOne replaces path with f; its error is NoPrivilege for a
+// permission the system refused, else Failed.
+func writeOne(path string, f file) error {
 	mode := fs.FileMode(0o644)
 	if f.exec {
 		mode = 0o755
 	}
 	if err := WriteAtomic(path, f.data, mode); err != nil {
-		fmt.Fprintf(stderr, "lsbinit unit: %v\n", err)
+		code := exitcode.Failed
 		if errors.Is(err, fs.ErrPermission) {
-			return exitcode.NoPrivilege
+			code = exitcode.NoPrivilege
 		}
-		return exitcode.Failed
+		return exitcode.Fail(code, "lsbinit unit: %w", err)
 	}
-	return exitcode.OK
+	return nil
 }
 
 // errSymlink refuses an output path that is a symbolic link: replacing
