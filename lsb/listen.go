@@ -7,8 +7,9 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/coreos/go-systemd/v22/activation"
 	"golang.org/x/sys/unix"
+
+	"github.com/lsbinit/lsbinit/internal/daemon"
 )
 
 // The descriptors a daemon is handed: the sockets of Service.Listen (or
@@ -27,7 +28,7 @@ func takeInherited() {
 		inherited.listeners = map[string][]net.Listener{}
 		inherited.packets = map[string][]net.PacketConn{}
 		inherited.files = map[string][]*os.File{}
-		for _, f := range activation.Files(true) {
+		for _, f := range daemon.ListenFiles() {
 			name := f.Name()
 			if l, err := net.FileListener(f); err == nil {
 				inherited.listeners[name] = append(inherited.listeners[name], l)

@@ -5,7 +5,7 @@ import (
 	"os"
 	"strconv"
 
-	"github.com/coreos/go-systemd/v22/activation"
+	"github.com/lsbinit/lsbinit/internal/daemon"
 	"github.com/lsbinit/lsbinit/internal/exitcode"
 	"github.com/lsbinit/lsbinit/internal/launchd"
 	"github.com/lsbinit/lsbinit/internal/spec"
@@ -56,7 +56,7 @@ func (sv *Supervisor) adoptActivated() (ok bool, err error) {
 // passed them and how to bring them in line with LISTEN.
 func (sv *Supervisor) passedSockets() (files []*os.File, from, hint string) {
 	if pid, _ := strconv.Atoi(os.Getenv("LISTEN_PID")); pid == os.Getpid() && os.Getenv("LISTEN_FDS") != "" {
-		return activation.Files(true), "systemd", "run `lsbinit unit` again and `systemctl daemon-reload`"
+		return daemon.ListenFiles(), "systemd", "run `lsbinit unit` again and `systemctl daemon-reload`"
 	}
 	seen := map[string]bool{}
 	for _, s := range sv.c.Listen {

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"os/exec"
+	"runtime"
 	"time"
 
 	"github.com/lsbinit/lsbinit/internal/exitcode"
@@ -57,11 +58,6 @@ func (sv *Supervisor) spawnCommand() (*exec.Cmd, error) {
 	}
 	growPipe(w)
 	cmd.Stdout, cmd.Stderr = w, w
-	if err := sv.prepareProcess(); err != nil {
-		r.Close()
-		w.Close()
-		return nil, err
-	}
 	gate, err := sv.addGate(cmd)
 	var report *os.File
 	var catching <-chan struct{}
@@ -69,15 +65,19 @@ func (sv *Supervisor) spawnCommand() (*exec.Cmd, error) {
 		report, catching, err = sv.addReport(cmd)
 	}
 	if err == nil {
-		err = cmd.Start()
+		err = sv.startProcess(cmd)
 	}
 	gate.Close() // the daemon's ends
 	report.Close()
 	w.Close()
+	var refused *exitcode.Error // NICE
+	if err != nil && !errors.As(err, &refused) {
+		err = startError(sv.c, err)
+	}
 	if err != nil {
 		r.Close()
 		sv.openGate(false)
-		return nil, startError(sv.c, err)
+		return nil, err
 	}
 	copied, tail := make(chan struct{}), newTail()
 	sv.d.copied, sv.d.tail, sv.d.catching, sv.d.held = copied, tail, catching, 0
@@ -89,16 +89,27 @@ func (sv *Supervisor) spawnCommand() (*exec.Cmd, error) {
 	return cmd, nil
 }
 
-// prepareProcess sets what the daemon inherits from us: umask and nice
-// (of this thread, which newSupervisor locked: the one that forks).
-func (sv *Supervisor) prepareProcess() error {
+// startProcess starts cmd with the umask and nice level the daemon
+// inherits from us. On Linux a nice value belongs to a thread, and a
+// child inherits the forking thread's: a NICE daemon is started from a
+// thread of its own, which ends with the start, so that no thread of the
+// supervisor keeps the daemon's priority.
+func (sv *Supervisor) startProcess(cmd *exec.Cmd) error {
 	unix.Umask(sv.c.Umask)
-	if sv.c.Nice != 0 {
-		if err := unix.Setpriority(unix.PRIO_PROCESS, 0, sv.c.Nice); err != nil {
-			return exitcode.Fail(exitcode.NoPrivilege, "NICE %d: %v", sv.c.Nice, err)
-		}
+	defer unix.Umask(0o022)
+	if sv.c.Nice == 0 {
+		return cmd.Start()
 	}
-	return nil
+	errc := make(chan error, 1)
+	go func() {
+		runtime.LockOSThread() // never unlocked: the thread ends with this goroutine
+		if err := unix.Setpriority(unix.PRIO_PROCESS, 0, sv.c.Nice); err != nil {
+			errc <- exitcode.Fail(exitcode.NoPrivilege, "NICE %d: %v", sv.c.Nice, err)
+			return
+		}
+		errc <- cmd.Start()
+	}()
+	return <-errc
 }
 
 // launch starts the daemon the way the service asks for.

@@ -4,10 +4,10 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"sync"
 	"syscall"
-	"time"
 
 	"github.com/lsbinit/lsbinit/internal/proc"
 	"golang.org/x/sys/unix"
@@ -31,20 +31,31 @@ func (sv *Supervisor) becomeSubreaper() error {
 	err := unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
 	r := &reaper{waiters: map[int]chan error{}, early: map[int]error{}}
 	sv.reaper = r
-	go r.loop()
+	sigchld := make(chan os.Signal, 1)
+	signal.Notify(sigchld, unix.SIGCHLD)
+	go r.loop(sigchld)
 	return err
 }
 
-func (r *reaper) loop() {
+// loop reaps whatever has ended each time a child does (SIGCHLD), so that
+// no thread sits blocked in wait4 and nothing polls.
+func (r *reaper) loop(sigchld <-chan os.Signal) {
+	for {
+		r.reapAll()
+		<-sigchld
+	}
+}
+
+// reapAll reaps every child that has ended, without waiting.
+func (r *reaper) reapAll() {
 	for {
 		var ws unix.WaitStatus
-		pid, err := unix.Wait4(-1, &ws, 0, nil)
+		pid, err := unix.Wait4(-1, &ws, unix.WNOHANG, nil)
 		if errors.Is(err, unix.EINTR) {
 			continue
 		}
-		if err != nil { // no child right now
-			time.Sleep(20 * time.Millisecond)
-			continue
+		if err != nil || pid <= 0 { // none has ended, or none is left
+			return
 		}
 		r.deliver(pid, proc.ExitError(syscall.WaitStatus(ws)))
 	}

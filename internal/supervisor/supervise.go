@@ -56,7 +56,7 @@ type Supervisor struct {
 
 // New makes the supervisor of c in this process, which it prepares for
 // the job: it catches the signals it acts on, becomes a subreaper where it
-// can, and locks the goroutine to the thread that starts the daemon.
+// can, and runs Go code on one thread at a time.
 func New(c *spec.Spec) *Supervisor {
 	sv := &Supervisor{c: c, name: c.Name, sigs: make(chan os.Signal, 8)}
 	sv.reloads = newReloads(sv.reloaded)
@@ -76,9 +76,9 @@ func New(c *spec.Spec) *Supervisor {
 	// Our own files (pidfile, its directory, the log) get their documented
 	// modes whatever umask the caller had; the daemon gets UMASK.
 	unix.Umask(0o022)
-	// On Linux a nice value belongs to a thread, and a child inherits the
-	// forking thread's: start every daemon from this one thread.
-	runtime.LockOSThread()
+	// One thread runs Go code at a time: a supervisor waits, and copies a
+	// log, and more threads are more memory (README, "Performance").
+	runtime.GOMAXPROCS(1)
 	return sv
 }
 
