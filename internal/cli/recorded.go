@@ -29,8 +29,12 @@ func sourceOf(inv Invocation) string {
 // and the config (c, nil when unusable) no longer finds it: the config
 // was broken, or changed to another pidfile, since that instance started.
 func recordedRunning(source string, c *spec.Spec) (*spec.Spec, bool) {
+	loc, ok := initd.RecordedLocator(source)
+	if !ok || (c != nil && c.PidFile == loc.PidFile && c.PidFileByDaemon == loc.PidFileByDaemon) {
+		return nil, false // none, or the one the config finds too
+	}
 	probe, ok := initd.Recorded(source, io.Discard, io.Discard)
-	if !ok || (c != nil && c.PidFile == probe.PidFile && c.PidFileByDaemon == probe.PidFileByDaemon) {
+	if !ok {
 		return nil, false
 	}
 	if initd.Invoke(probe, nil, []string{"-q", "status"}) != exitcode.StatusRunning {

@@ -68,7 +68,7 @@ func TestFindsIsTheRecord(t *testing.T) {
 		conf.WriteString(k.name + "='" + samples[k.name] + "'\n")
 	}
 	s := mustLoad(t, conf.String()).Spec
-	loc := s.Locator()
+	loc := s.Locator().Spec()
 	for _, k := range keys {
 		if k.finds && !reflect.DeepEqual(field(t, loc, k.field).Interface(), field(t, s, k.field).Interface()) {
 			t.Errorf("%s finds the daemon, but the record does not keep %s", k.name, k.field)

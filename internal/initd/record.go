@@ -3,10 +3,12 @@ package initd
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 
 	"github.com/lsbinit/lsbinit/internal/paths"
 	"github.com/lsbinit/lsbinit/internal/runstate"
@@ -38,21 +40,22 @@ func (c *service) writeRecord() {
 	if c.Source == "" {
 		return
 	}
-	text, ok := c.Spec.Locator().Encode()
-	if !ok {
+	loc := c.Spec.Locator()
+	text, err := json.Marshal(loc)
+	if err != nil || len(text) > maxRecord {
 		return
 	}
 	path := recordPath(c.Source)
-	if old, ok := readRecord(path); ok && old == text {
+	if old, ok := readRecord(path); ok && reflect.DeepEqual(old, loc) {
 		return
 	}
 	dir := filepath.Dir(path)
-	err := pidfile.EnsureDir(filepath.Dir(dir))
+	err = pidfile.EnsureDir(filepath.Dir(dir))
 	if err == nil {
 		err = pidfile.EnsureDir(dir)
 	}
 	if err == nil {
-		err = runstate.WriteAtomic(path, []byte(text))
+		err = runstate.WriteAtomic(path, text)
 	}
 	if err != nil {
 		fmt.Fprintf(c.Stderr, "%s: warning: recording the instance: %v\n", c.Name, err)
@@ -66,10 +69,8 @@ func (c *service) removeRecord() {
 		return
 	}
 	path := recordPath(c.Source)
-	if text, ok := readRecord(path); ok {
-		if rec, err := spec.Decode(text); err == nil && rec.PidFile == c.PidFile {
-			os.Remove(path)
-		}
+	if rec, ok := readRecord(path); ok && rec.PidFile == c.PidFile {
+		os.Remove(path)
 	}
 }
 
@@ -89,34 +90,46 @@ func (r *runner) followRecord() {
 // for a caller that has made sure nothing runs from it any more.
 func ForgetRecorded(source string) { os.Remove(recordPath(source)) }
 
+// RecordedLocator returns what the record of the instance started from
+// source says, when there is one. It says nothing of whether that
+// instance still runs.
+func RecordedLocator(source string) (spec.Locator, bool) {
+	loc, ok := readRecord(recordPath(source))
+	if !ok || loc.Source != source || !filepath.IsAbs(loc.PidFile) || !filepath.IsAbs(loc.Path) {
+		return spec.Locator{}, false
+	}
+	return loc, true
+}
+
 // Recorded returns the service of the instance started from source, as
 // far as stop, status and reload need it, when there is a record of one.
 // It says nothing of whether that instance still runs. The service is
 // complete, with its messages going to stdout and stderr.
 func Recorded(source string, stdout, stderr io.Writer) (*spec.Spec, bool) {
-	text, ok := readRecord(recordPath(source))
+	loc, ok := RecordedLocator(source)
 	if !ok {
 		return nil, false
 	}
-	c, err := spec.Decode(text)
-	if err != nil || c.Source != source || !filepath.IsAbs(c.PidFile) || !filepath.IsAbs(c.Path) {
-		return nil, false
-	}
-	c.LogFile, c.Stdout, c.Stderr = "none", stdout, stderr
+	c := loc.Spec()
+	c.Stdout, c.Stderr = stdout, stderr
 	if c.Complete() != nil {
 		return nil, false
 	}
 	return c, true
 }
 
+// maxRecord bounds a record, to bound what a reader takes in.
+const maxRecord = 64 << 10
+
 // readRecord reads a record, trusting only a regular file of ours that
 // others cannot write.
-func readRecord(path string) (string, bool) {
+func readRecord(path string) (spec.Locator, bool) {
+	var loc spec.Locator
 	f, err := runstate.OpenTrusted(path)
 	if err != nil {
-		return "", false
+		return loc, false
 	}
 	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, 64<<10))
-	return string(b), err == nil
+	b, err := io.ReadAll(io.LimitReader(f, maxRecord))
+	return loc, err == nil && json.Unmarshal(b, &loc) == nil
 }

@@ -129,7 +129,7 @@ func TestEncodeDecode(t *testing.T) {
 	if _, err := Decode("{"); err == nil {
 		t.Error("Decode accepted broken text")
 	}
-	big := &Spec{Name: "svc", Env: []string{strings.Repeat("x", maxEncoded)}}
+	big := &Spec{Name: "svc", Env: []string{strings.Repeat("x", MaxEncoded)}}
 	if _, ok := big.Encode(); ok {
 		t.Error("Encode passed on a service too large for the environment")
 	}
