@@ -49,7 +49,7 @@ func Watch(dir string, names ...string) *Watcher {
 		}
 		n.close()
 	}
-	if d, err := watchDnotify(dir, w); err == nil {
+	if d, err := watchDnotify(w, dir, names); err == nil {
 		w.impl = d
 		return w
 	}
@@ -61,7 +61,10 @@ func Watch(dir string, names ...string) *Watcher {
 // replaced is a new file. The owner calls it after it has put its files
 // right.
 func (w *Watcher) Rearm() {
-	if n, ok := w.impl.(*inotify); ok {
+	switch n := w.impl.(type) {
+	case *inotify:
+		n.arm()
+	case *dnotify:
 		n.arm()
 	}
 }

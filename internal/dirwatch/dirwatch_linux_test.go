@@ -120,7 +120,8 @@ func TestRearmFollowsReplacement(t *testing.T) {
 
 // TestDnotifyWhenNoInstance runs, as a user of its own, a process that
 // has used up that user's inotify instances, and checks that its watch
-// still sees a watched file removed (through dnotify).
+// still sees a watched file removed (through dnotify), and is not woken
+// by another file of the directory.
 func TestDnotifyWhenNoInstance(t *testing.T) {
 	if os.Getuid() != 0 {
 		t.Skip("needs root, to run as a user whose inotify instances it may use up")
@@ -167,6 +168,10 @@ func TestDnotifyChild(t *testing.T) {
 	defer w.Close()
 	if _, ok := w.impl.(*dnotify); !ok {
 		t.Fatalf("the watch is %T, want *dnotify", w.impl)
+	}
+	os.WriteFile(filepath.Join(dir, "other.pid"), []byte("2\n"), 0o644)
+	if !quiet(w) {
+		t.Error("another file of the directory woke the watch")
 	}
 	os.Remove(filepath.Join(dir, "s.pid"))
 	if err := changed(w); err != nil {

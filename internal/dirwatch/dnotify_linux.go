@@ -3,6 +3,8 @@ package dirwatch
 import (
 	"os"
 	"os/signal"
+	"path/filepath"
+	"slices"
 	"sync"
 
 	"golang.org/x/sys/unix"
@@ -11,12 +13,63 @@ import (
 // dnotify (fcntl F_NOTIFY) watches a directory without an inotify
 // instance: the kernel sends the process SIGIO on any change in it. It
 // is the fallback for a process that cannot have an inotify instance,
-// because its user's are used up: it wakes for changes to other files of
-// the directory too, where inotify wakes only for the watched names, but
-// it never misses one of them.
+// because its user's are used up. The signal comes for every file of the
+// directory (other services' pidfiles in /run), so each watch compares
+// what is at its names with what was there when it was last armed, and
+// tells its owner only of a change there: a few lstat calls, where
+// inotify would not wake it at all.
 type dnotify struct {
-	fd int
-	w  *Watcher
+	fd    int
+	w     *Watcher
+	dir   string
+	names []string
+
+	mu   sync.Mutex
+	seen []stamp // at names, and the directory last
+}
+
+// A stamp is what a change to a file changes.
+type stamp struct {
+	ok                   bool
+	dev, ino, size       uint64
+	mode, uid, gid, link uint32
+	mtime, ctime         unix.Timespec
+}
+
+func stampOf(path string) stamp {
+	var st unix.Stat_t
+	if unix.Lstat(path, &st) != nil {
+		return stamp{}
+	}
+	return stamp{ok: true, dev: st.Dev, ino: st.Ino, size: uint64(st.Size), mode: st.Mode, uid: st.Uid,
+		gid: st.Gid, link: uint32(st.Nlink), mtime: st.Mtim, ctime: st.Ctim}
+}
+
+// stamps are the stamps of the names and of the directory.
+func (d *dnotify) stamps() []stamp {
+	s := make([]stamp, 0, len(d.names)+1)
+	for _, name := range d.names {
+		s = append(s, stampOf(filepath.Join(d.dir, name)))
+	}
+	return append(s, stampOf(d.dir))
+}
+
+// arm takes the stamps a later change is told by.
+func (d *dnotify) arm() {
+	d.mu.Lock()
+	d.seen = d.stamps()
+	d.mu.Unlock()
+}
+
+// check tells the owner when the names or the directory changed.
+func (d *dnotify) check() {
+	now := d.stamps()
+	d.mu.Lock()
+	changed := !slices.Equal(now, d.seen)
+	d.mu.Unlock()
+	if changed {
+		d.w.notify()
+	}
 }
 
 // The dnotify events, from linux/fcntl.h (x/sys/unix does not name them).
@@ -39,7 +92,7 @@ var sigio struct {
 }
 
 // watchDnotify watches dir for w through dnotify.
-func watchDnotify(dir string, w *Watcher) (*dnotify, error) {
+func watchDnotify(w *Watcher, dir string, names []string) (*dnotify, error) {
 	sigio.once.Do(func() {
 		sigio.watches = map[*dnotify]bool{}
 		c := make(chan os.Signal, 1)
@@ -48,7 +101,7 @@ func watchDnotify(dir string, w *Watcher) (*dnotify, error) {
 			for range c {
 				sigio.mu.Lock()
 				for d := range sigio.watches {
-					d.w.notify()
+					d.check()
 				}
 				sigio.mu.Unlock()
 			}
@@ -58,7 +111,8 @@ func watchDnotify(dir string, w *Watcher) (*dnotify, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &dnotify{fd: fd, w: w}
+	d := &dnotify{fd: fd, w: w, dir: dir, names: names}
+	d.arm()
 	sigio.mu.Lock()
 	sigio.watches[d] = true
 	sigio.mu.Unlock()
