@@ -45,13 +45,15 @@ func stampOf(path string) stamp {
 		gid: st.Gid, link: uint32(st.Nlink), mtime: st.Mtim, ctime: st.Ctim}
 }
 
-// stamps are the stamps of the names and of the directory.
+// stamps are the stamps of the names, and the directory's identity (its
+// times change with every file in it).
 func (d *dnotify) stamps() []stamp {
 	s := make([]stamp, 0, len(d.names)+1)
 	for _, name := range d.names {
 		s = append(s, stampOf(filepath.Join(d.dir, name)))
 	}
-	return append(s, stampOf(d.dir))
+	dir := stampOf(d.dir)
+	return append(s, stamp{ok: dir.ok, dev: dir.dev, ino: dir.ino})
 }
 
 // arm takes the stamps a later change is told by.
