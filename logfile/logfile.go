@@ -109,6 +109,7 @@ func (w *Writer) use(f *os.File) {
 		end = info.Size()
 	}
 	w.j.reset(end)
+	w.watch.follow(w.path) // a reopened log is a new file
 }
 
 // Write appends p. It reports success even when the file cannot take the

@@ -10,3 +10,4 @@ type copyWatch struct{}
 func newCopyWatch(path string) *copyWatch { return nil }
 func (cw *copyWatch) recent() []*os.File  { return nil }
 func (cw *copyWatch) close()              {}
+func (cw *copyWatch) follow(string) bool  { return false }

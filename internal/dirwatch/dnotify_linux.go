@@ -77,11 +77,8 @@ func (d *dnotify) check() {
 // The dnotify events, from linux/fcntl.h (x/sys/unix does not name them).
 const (
 	fNotify     = 1026 // F_NOTIFY: F_LINUX_SPECIFIC_BASE + 2
-	dnModify    = 0x2
-	dnCreate    = 0x4
 	dnDelete    = 0x8
 	dnRename    = 0x10
-	dnAttrib    = 0x20
 	dnMultishot = 0x80000000
 )
 
@@ -118,7 +115,11 @@ func watchDnotify(w *Watcher, dir string, names []string) (*dnotify, error) {
 	sigio.mu.Lock()
 	sigio.watches[d] = true
 	sigio.mu.Unlock()
-	events := dnModify | dnCreate | dnDelete | dnRename | dnAttrib | dnMultishot
+	// Removals and renames only: a file created or written in the
+	// directory (every start of another service there does both) would
+	// wake every such watch. A watched file edited in place is so seen
+	// at the next removal or rename there.
+	events := dnDelete | dnRename | dnMultishot
 	if _, err := unix.FcntlInt(uintptr(fd), fNotify, events); err != nil {
 		d.close()
 		return nil, err

@@ -17,10 +17,38 @@ import (
 // it needs, and the hub's one reader hands each event to the watches that
 // asked for it.
 type hub struct {
-	f    *os.File
-	fd   int
-	mu   sync.Mutex
-	subs map[int32][]*sub // by watch descriptor
+	f       *os.File
+	fd      int
+	mu      sync.Mutex
+	watches map[int32]*watch // by watch descriptor
+}
+
+// A watch is one watch descriptor: what it was added on, and who wants
+// its events.
+type watch struct {
+	path    string
+	flags   uint32
+	file    [2]uint64 // the device and inode path named when added
+	applied uint32    // the events the kernel reports
+	subs    []*sub
+}
+
+// fileAt is the device and inode at path, or zero.
+func fileAt(path string) [2]uint64 {
+	var st unix.Stat_t
+	if unix.Lstat(path, &st) != nil {
+		return [2]uint64{}
+	}
+	return [2]uint64{st.Dev, st.Ino}
+}
+
+// mask is the events the watch's subscribers want.
+func (w *watch) mask() uint32 {
+	var m uint32
+	for _, s := range w.subs {
+		m |= s.mask
+	}
+	return m
 }
 
 // A sub is one watch's interest in one watch descriptor.
@@ -37,7 +65,7 @@ var shared = sync.OnceValue(func() *hub {
 	if err != nil {
 		return nil // the user's limit is reached, or no inotify
 	}
-	h := &hub{f: os.NewFile(uintptr(fd), "inotify"), fd: fd, subs: map[int32][]*sub{}}
+	h := &hub{f: os.NewFile(uintptr(fd), "inotify"), fd: fd, watches: map[int32]*watch{}}
 	go h.read()
 	return h
 })
@@ -51,25 +79,47 @@ func (h *hub) add(path string, flags uint32, s *sub) (int32, error) {
 	if err != nil {
 		return 0, err
 	}
-	h.subs[int32(wd)] = append(h.subs[int32(wd)], s)
+	w := h.watches[int32(wd)]
+	if w == nil {
+		w = &watch{path: path, flags: flags, file: fileAt(path)}
+		h.watches[int32(wd)] = w
+	}
+	w.subs = append(w.subs, s)
+	w.applied |= s.mask
 	return int32(wd), nil
 }
 
-// remove ends s's subscription to wd, and the watch with the last one.
+// remove ends s's subscription to wd: the watch then asks for what the
+// others still want (so that no event wakes the process for nobody), and
+// goes with the last of them.
 func (h *hub) remove(wd int32, s *sub) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	list, ok := h.subs[wd]
+	w, ok := h.watches[wd]
 	if !ok {
 		return // already gone
 	}
-	list = slices.DeleteFunc(list, func(x *sub) bool { return x == s })
-	if len(list) > 0 {
-		h.subs[wd] = list
+	w.subs = slices.DeleteFunc(w.subs, func(x *sub) bool { return x == s })
+	if len(w.subs) > 0 {
+		h.narrow(wd, w)
 		return
 	}
-	delete(h.subs, wd)
+	delete(h.watches, wd)
 	unix.InotifyRmWatch(h.fd, uint32(wd))
+}
+
+// narrow makes the kernel report only what w's subscribers want. The
+// mask can only be set through the path, so only while the path still
+// names the file watched; otherwise w keeps reporting more, which the
+// subscribers' masks filter.
+func (h *hub) narrow(wd int32, w *watch) {
+	m := w.mask()
+	if m == w.applied || w.file == [2]uint64{} || fileAt(w.path) != w.file {
+		return
+	}
+	if got, err := unix.InotifyAddWatch(h.fd, w.path, m|w.flags); err == nil && int32(got) == wd {
+		w.applied = m
+	}
 }
 
 // read hands the events to their subscribers, for the process's life.
@@ -95,14 +145,14 @@ func (h *hub) deliver(wd int32, mask uint32, name string) {
 	h.mu.Lock()
 	var to []*sub
 	if mask&unix.IN_Q_OVERFLOW != 0 {
-		for _, list := range h.subs {
-			to = append(to, list...)
+		for _, w := range h.watches {
+			to = append(to, w.subs...)
 		}
-	} else {
-		to = slices.Clone(h.subs[wd])
+	} else if w, ok := h.watches[wd]; ok {
+		to = slices.Clone(w.subs)
 	}
 	if mask&unix.IN_IGNORED != 0 {
-		delete(h.subs, wd)
+		delete(h.watches, wd)
 	}
 	h.mu.Unlock()
 	for _, s := range to {
@@ -126,6 +176,26 @@ func Names(dir string, fn func(name string)) (stop func(), ok bool) {
 		}
 	}}
 	wd, err := h.add(dir, unix.IN_ONLYDIR, s)
+	if err != nil {
+		return nil, false
+	}
+	return func() { h.remove(wd, s) }, true
+}
+
+// Opens calls fn, on a goroutine of the package's, each time the file at
+// path (the file, not whatever the path names later) is opened, until
+// stop is called. It reports false when the file cannot be watched so.
+func Opens(path string, fn func()) (stop func(), ok bool) {
+	h := shared()
+	if h == nil {
+		return nil, false
+	}
+	s := &sub{mask: unix.IN_OPEN, fn: func(mask uint32, _ string) {
+		if mask&unix.IN_OPEN != 0 {
+			fn()
+		}
+	}}
+	wd, err := h.add(path, unix.IN_DONT_FOLLOW, s)
 	if err != nil {
 		return nil, false
 	}
