@@ -26,6 +26,7 @@ import (
 var layers = map[string]int{
 	"internal/names":                     0,
 	"bench/floor":                        0,
+	"bench/idle":                         0,
 	"bench/hammer":                       0,
 	"bench/subreaper":                    0,
 	"internal/insecure":                  0,
