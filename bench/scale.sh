@@ -6,8 +6,10 @@
 #   watches    how many supervisors watch their files through inotify (one
 #              instance each) and how many through dnotify, once the user's
 #              inotify instances (fs.inotify.max_user_instances) are used up
-#   idle       how many supervisors ran at all in 5 idle seconds (the sum
-#              of their threads' timeslices, /proc/PID/task/*/schedstat)
+#   settle     how long after the last start until a second passes in
+#              which no supervisor runs
+#   idle       how many supervisors ran at all in the next 5 idle seconds
+#              (their threads' timeslices, /proc/PID/task/*/schedstat)
 #   repair     50 random pidfiles removed at once: how long until all are
 #              back, and how many were back within 100 ms
 #   list       `lsbinit list` and `list --json`, median of 5
@@ -91,6 +93,14 @@ inotify=0
 for p in $sups; do ls -l "/proc/$p/fd" 2>/dev/null | grep -q 'anon_inode:inotify' && inotify=$((inotify + 1)); done
 printf 'watches    %d through inotify, %d through dnotify\n' "$inotify" "$(($(wc -w <<<"$sups") - inotify))"
 
+# Settle: until a second passes in which no supervisor ran (at most a
+# minute), as the last starts' events are worked off.
+t0=$(now_us)
+for ((i = 0; i < 60; i++)); do
+	before=$(slices $sups); sleep 1; after=$(slices $sups)
+	[[ $before == "$after" ]] && break
+done
+printf 'settle     %s s after the last start\n' "$(ms $((($(now_us) - t0) / 1000)))"
 before=$(slices $sups); sleep 5; after=$(slices $sups)
 woke=$(join <(sort <<<"$before") <(sort <<<"$after") | awk '$2 != $3' | wc -l)
 printf 'idle       %d of %d supervisors ran in 5 idle seconds\n' "$woke" "$(wc -w <<<"$sups")"

@@ -23,7 +23,10 @@ type Watcher struct {
 	impl closer
 }
 
-type closer interface{ close() }
+type closer interface {
+	close()
+	mechanism() string
+}
 
 func newWatcher() *Watcher {
 	c := make(chan struct{}, 1)
@@ -62,4 +65,20 @@ func (w *Watcher) Close() {
 	if w.impl != nil {
 		w.impl.close()
 	}
+}
+
+// How the watcher learns of changes, as Mechanism says.
+const (
+	ByInotify = "inotify" // the process's inotify instance
+	ByDnotify = "dnotify" // fcntl F_NOTIFY: the user had no inotify instance left
+	ByTicks   = "ticks"   // a look every Interval
+)
+
+// Mechanism says how w learns of changes: ByInotify, ByDnotify or
+// ByTicks.
+func (w *Watcher) Mechanism() string {
+	if w.impl == nil {
+		return ByTicks
+	}
+	return w.impl.mechanism()
 }

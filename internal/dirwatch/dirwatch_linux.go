@@ -117,6 +117,8 @@ func (n *inotify) unsubscribe() {
 	n.wds, n.subs = nil, nil
 }
 
+func (n *inotify) mechanism() string { return ByInotify }
+
 func (n *inotify) close() {
 	n.mu.Lock()
 	defer n.mu.Unlock()

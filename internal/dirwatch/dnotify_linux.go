@@ -3,9 +3,9 @@ package dirwatch
 import (
 	"os"
 	"os/signal"
-	"path/filepath"
 	"slices"
 	"sync"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -21,11 +21,11 @@ import (
 type dnotify struct {
 	fd    int
 	w     *Watcher
-	dir   string
-	names []string
+	names []*byte // NUL-terminated, relative to fd; "." last
 
 	mu   sync.Mutex
 	seen []stamp // at names, and the directory last
+	now  []stamp // check's, kept so that a check allocates nothing
 }
 
 // A stamp is what a change to a file changes.
@@ -33,41 +33,44 @@ type stamp struct {
 	ok                   bool
 	dev, ino, size       uint64
 	mode, uid, gid, link uint32
-	mtime, ctime         unix.Timespec
+	mtime, ctime         unix.StatxTimestamp
 }
 
-func stampOf(path string) stamp {
-	var st unix.Stat_t
-	if unix.Lstat(path, &st) != nil {
+// stampAt stamps the file at name in the directory fd, without
+// allocating (statx(2) directly): a check may run thousands of times.
+func stampAt(fd int, name *byte) stamp {
+	var st unix.Statx_t
+	_, _, e := unix.Syscall6(unix.SYS_STATX, uintptr(fd), uintptr(unsafe.Pointer(name)),
+		unix.AT_SYMLINK_NOFOLLOW, unix.STATX_BASIC_STATS, uintptr(unsafe.Pointer(&st)), 0)
+	if e != 0 {
 		return stamp{}
 	}
-	return stamp{ok: true, dev: st.Dev, ino: st.Ino, size: uint64(st.Size), mode: st.Mode, uid: st.Uid,
-		gid: st.Gid, link: uint32(st.Nlink), mtime: st.Mtim, ctime: st.Ctim}
+	return stamp{ok: true, dev: uint64(st.Dev_major)<<32 | uint64(st.Dev_minor), ino: st.Ino, size: st.Size,
+		mode: uint32(st.Mode), uid: st.Uid, gid: st.Gid, link: st.Nlink, mtime: st.Mtime, ctime: st.Ctime}
 }
 
-// stamps are the stamps of the names, and the directory's identity (its
-// times change with every file in it).
-func (d *dnotify) stamps() []stamp {
-	s := make([]stamp, 0, len(d.names)+1)
-	for _, name := range d.names {
-		s = append(s, stampOf(filepath.Join(d.dir, name)))
+// stamp fills into the stamps of the names, and the directory's identity
+// (its times change with every file in it).
+func (d *dnotify) stamp(into []stamp) {
+	for i, name := range d.names {
+		into[i] = stampAt(d.fd, name)
 	}
-	dir := stampOf(d.dir)
-	return append(s, stamp{ok: dir.ok, dev: dir.dev, ino: dir.ino})
+	dir := &into[len(into)-1]
+	*dir = stamp{ok: dir.ok, dev: dir.dev, ino: dir.ino}
 }
 
 // arm takes the stamps a later change is told by.
 func (d *dnotify) arm() {
 	d.mu.Lock()
-	d.seen = d.stamps()
+	d.stamp(d.seen)
 	d.mu.Unlock()
 }
 
 // check tells the owner when the names or the directory changed.
 func (d *dnotify) check() {
-	now := d.stamps()
 	d.mu.Lock()
-	changed := !slices.Equal(now, d.seen)
+	d.stamp(d.now)
+	changed := !slices.Equal(d.now, d.seen)
 	d.mu.Unlock()
 	if changed {
 		d.w.notify()
@@ -110,7 +113,16 @@ func watchDnotify(w *Watcher, dir string, names []string) (*dnotify, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &dnotify{fd: fd, w: w, dir: dir, names: names}
+	d := &dnotify{fd: fd, w: w}
+	for _, name := range append(names, ".") {
+		p, err := unix.BytePtrFromString(name)
+		if err != nil {
+			unix.Close(fd)
+			return nil, err
+		}
+		d.names = append(d.names, p)
+	}
+	d.seen, d.now = make([]stamp, len(d.names)), make([]stamp, len(d.names))
 	d.arm()
 	sigio.mu.Lock()
 	sigio.watches[d] = true
@@ -126,6 +138,8 @@ func watchDnotify(w *Watcher, dir string, names []string) (*dnotify, error) {
 	}
 	return d, nil
 }
+
+func (d *dnotify) mechanism() string { return ByDnotify }
 
 // close ends the notification with the descriptor.
 func (d *dnotify) close() {

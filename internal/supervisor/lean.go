@@ -1,6 +1,9 @@
 package supervisor
 
-import "runtime/debug"
+import (
+	"runtime/debug"
+	"runtime/metrics"
+)
 
 // heapLimit bounds the supervisor's memory: with the collector off, it
 // runs only when the heap comes near this (a supervisor that copies logs
@@ -14,4 +17,31 @@ func lean() {
 	debug.SetGCPercent(-1)
 	debug.SetMemoryLimit(heapLimit)
 	debug.FreeOSMemory()
+	tidyMark = allocated()
+}
+
+// tidyAfter is how much the supervisor may allocate while it watches
+// before it collects and gives the memory back: with the collector off,
+// the garbage of many wakeups (repairs, reloads, a busy directory) would
+// otherwise stay until heapLimit.
+const tidyAfter = 256 << 10
+
+var (
+	tidySample = []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}}
+	tidyMark   uint64
+)
+
+// allocated is how much the process has allocated in all.
+func allocated() uint64 {
+	metrics.Read(tidySample)
+	return tidySample[0].Value.Uint64()
+}
+
+// tidy collects once tidyAfter more was allocated since the last time.
+// Loop calls it after each wakeup: an idle supervisor never collects.
+func tidy() {
+	if allocated()-tidyMark > tidyAfter {
+		debug.FreeOSMemory()
+		tidyMark = allocated()
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 
 	"github.com/lsbinit/lsbinit/internal/dirwatch"
 	"github.com/lsbinit/lsbinit/internal/runstate"
@@ -61,10 +62,21 @@ func (g *guard) rearm() {
 // close stops the watch.
 func (g *guard) close() { g.w.Close() }
 
-// watchFiles starts guarding the service's files.
+// watchFiles starts guarding the service's files, and says in the log
+// when it cannot do so through inotify (README, "Performance").
 func (sv *Supervisor) watchFiles() {
 	c := sv.c
-	sv.guard = watchNames(filepath.Dir(c.PidFile), filepath.Base(c.LockPath()), filepath.Base(c.StateFile()))
+	dir := filepath.Dir(c.PidFile)
+	sv.guard = watchNames(dir, filepath.Base(c.LockPath()), filepath.Base(c.StateFile()))
+	switch sv.guard.w.Mechanism() {
+	case dirwatch.ByDnotify:
+		sv.logf("lsbinit: no inotify instance left for this user (fs.inotify.max_user_instances): %s is watched through dnotify\n", dir)
+	case dirwatch.ByTicks:
+		if runtime.GOOS != "linux" {
+			return // where it is the only way
+		}
+		sv.logf("lsbinit: %s cannot be watched: its files are looked at every %v\n", dir, dirwatch.Interval)
+	}
 }
 
 // unwatchFiles stops the watch before the supervisor removes its files.

@@ -171,7 +171,7 @@ func (sv *Supervisor) Loop() int {
 	defer sv.unwatchFiles()
 	sv.repairFiles() // what changed before the watch began
 	trimMemory()     // the long watch needs little of what start-up did
-	for {
+	for ; ; tidy() { // after each wakeup
 		select {
 		case <-sv.guard.changed():
 			sv.repairFiles()
