@@ -57,6 +57,7 @@ bench:
 	bash bench/logs.sh 512 3
 	bash bench/restart.sh 50
 	bash bench/list.sh 200 5
+	bash bench/scale.sh 500
 
 # The whole suite: vet, unit and process-level tests with the race
 # detector, a short run of every fuzz target, the other platforms' builds,
