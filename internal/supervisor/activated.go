@@ -4,6 +4,7 @@ import (
 	"net"
 	"os"
 	"strconv"
+	"strings"
 
 	"github.com/lsbinit/lsbinit/internal/daemon"
 	"github.com/lsbinit/lsbinit/internal/exitcode"
@@ -97,15 +98,17 @@ func sameSocket(s spec.Socket, f *os.File) bool {
 	case *net.UnixAddr:
 		return s.Net == "unix" && a.Net == "unix" && a.Name == s.Addr
 	case *net.TCPAddr:
-		return (s.Net == "tcp" || s.Net == "tcp6") && sameIPPort(s.Addr, a.IP, a.Port)
+		return (s.Net == "tcp" || s.Net == "tcp6") && sameIPPort(s.Addr, a.IP, a.Port) && sameZone(s.Addr, a.Zone)
 	case *net.UDPAddr:
-		return (s.Net == "udp" || s.Net == "udp6") && sameIPPort(s.Addr, a.IP, a.Port)
+		return (s.Net == "udp" || s.Net == "udp6") && sameIPPort(s.Addr, a.IP, a.Port) && sameZone(s.Addr, a.Zone)
 	}
 	return false
 }
 
 // sameIPPort compares LISTEN's HOST:PORT with a bound address; an empty
-// host or "*" is any address, as are 0.0.0.0 and :: to each other.
+// host or "*" is any address, as are 0.0.0.0 and :: to each other. A
+// host name (localhost) matches any of its addresses; a link-local
+// address's zone (fe80::1%eth0) is compared by sameZone.
 func sameIPPort(hostPort string, ip net.IP, port int) bool {
 	host, p, err := net.SplitHostPort(hostPort)
 	if err != nil || p != strconv.Itoa(port) {
@@ -114,6 +117,24 @@ func sameIPPort(hostPort string, ip net.IP, port int) bool {
 	if host == "" || host == "*" {
 		return ip.IsUnspecified()
 	}
-	want := net.ParseIP(host)
-	return want != nil && (want.Equal(ip) || want.IsUnspecified() && ip.IsUnspecified())
+	host, _, _ = strings.Cut(host, "%")
+	wants := []net.IP{net.ParseIP(host)}
+	if wants[0] == nil {
+		addrs, _ := net.LookupIP(host) // a name the unit writers pass on
+		wants = addrs
+	}
+	for _, want := range wants {
+		if want.Equal(ip) || want.IsUnspecified() && ip.IsUnspecified() {
+			return true
+		}
+	}
+	return false
+}
+
+// sameZone compares the zone of LISTEN's host, if any, with a bound
+// address's.
+func sameZone(hostPort, zone string) bool {
+	host, _, _ := net.SplitHostPort(hostPort)
+	_, want, found := strings.Cut(host, "%")
+	return !found || want == zone
 }

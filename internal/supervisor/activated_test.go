@@ -271,3 +271,25 @@ func TestMatchPassedTwoWildcards(t *testing.T) {
 		t.Errorf("matchPassed(%s) with both taken = %d, want -1", s, i)
 	}
 }
+
+// A LISTEN host given as a name, or as a link-local address with its
+// zone, matches what it names.
+func TestSameIPPortNamesAndZones(t *testing.T) {
+	for _, tc := range []struct {
+		hostPort string
+		ip       string
+		ok       bool
+	}{
+		{"localhost:8080", "127.0.0.1", true},
+		{"localhost:8080", "10.0.0.1", false},
+		{"[fe80::1%lo]:8080", "fe80::1", true},
+		{"[fe80::1%lo]:8080", "fe80::2", false},
+	} {
+		if got := sameIPPort(tc.hostPort, net.ParseIP(tc.ip), 8080); got != tc.ok {
+			t.Errorf("sameIPPort(%q, %s) = %v, want %v", tc.hostPort, tc.ip, got, tc.ok)
+		}
+	}
+	if !sameZone("[fe80::1%lo]:80", "lo") || sameZone("[fe80::1%lo]:80", "eth0") || !sameZone("127.0.0.1:80", "") {
+		t.Error("sameZone compares the zone wrongly")
+	}
+}
