@@ -88,7 +88,8 @@ func hostPort(kind, addr string) (string, error) {
 		host = ""
 	}
 	if strings.HasSuffix(kind, "6") && host != "" {
-		if ip := net.ParseIP(host); ip == nil || ip.To4() != nil {
+		addr, _, _ := strings.Cut(host, "%") // a link-local address's zone: fe80::1%eth0
+		if ip := net.ParseIP(addr); ip == nil || ip.To4() != nil {
 			return "", fmt.Errorf("%q is not an IPv6 address", host)
 		}
 	}

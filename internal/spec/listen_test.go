@@ -7,7 +7,7 @@ import (
 )
 
 func TestParseListen(t *testing.T) {
-	got, err := ParseListen("svc", strings.Fields("web=tcp:127.0.0.1:80 tcp6:[::1]:8080 dns=udp:*:53 udp6:[::]:54 unix:/run/svc/../svc.sock tcp::81"))
+	got, err := ParseListen("svc", strings.Fields("web=tcp:127.0.0.1:80 tcp6:[::1]:8080 dns=udp:*:53 udp6:[::]:54 unix:/run/svc/../svc.sock tcp::81 ll=tcp6:[fe80::1%lo]:82"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -18,6 +18,7 @@ func TestParseListen(t *testing.T) {
 		{Name: "svc", Net: "udp6", Addr: "[::]:54"},
 		{Name: "svc", Net: "unix", Addr: "/run/svc.sock"},
 		{Name: "svc", Net: "tcp", Addr: ":81"},
+		{Name: "ll", Net: "tcp6", Addr: "[fe80::1%lo]:82"},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("ParseListen =\n%+v\nwant\n%+v", got, want)
@@ -30,6 +31,7 @@ func TestParseListenRefuses(t *testing.T) {
 		"tcp:127.0.0.1:0":      `port "0" is not a number from 1 to 65535`,
 		"tcp:127.0.0.1:99999":  `port "99999"`,
 		"tcp6:127.0.0.1:80":    `"127.0.0.1" is not an IPv6 address`,
+		"tcp6:[x%lo]:80":       `"x%lo" is not an IPv6 address`,
 		"sctp:127.0.0.1:80":    `"sctp" is not one of tcp, tcp6, udp, udp6, unix`,
 		"unix:run/svc.sock":    "the path must be absolute",
 		"a:b=tcp:127.0.0.1:80": "the name",
