@@ -90,10 +90,39 @@ func Environ(extra []string) []string {
 		switch key {
 		case RoleEnv, SpecEnv, "_GO_DAEMON", "NOTIFY_SOCKET", "LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES":
 			continue
+		case "GOMAXPROCS", savedProcsEnv:
+			if _, set := os.LookupEnv(savedProcsEnv); set {
+				continue // the supervisor's own, given back below
+			}
 		}
 		env = append(env, kv)
 	}
+	if saved, ok := strings.CutPrefix(os.Getenv(savedProcsEnv), "="); ok {
+		env = append(env, "GOMAXPROCS="+saved)
+	}
 	return append(env, extra...)
+}
+
+// savedProcsEnv keeps the caller's GOMAXPROCS while the supervisor runs
+// with its own: "=VALUE", or "-" when it was unset.
+const savedProcsEnv = "LSBINIT_GOMAXPROCS"
+
+// SupervisorEnv is env for a supervisor about to be spawned: one thread
+// running Go code from its first instruction (fewer threads, less memory,
+// for a process that mostly waits), and the caller's own GOMAXPROCS kept
+// aside, which Environ gives back to the daemon.
+func SupervisorEnv(env []string) []string {
+	saved := "-"
+	if v, ok := os.LookupEnv("GOMAXPROCS"); ok {
+		saved = "=" + v
+	}
+	out := make([]string, 0, len(env)+2)
+	for _, kv := range env {
+		if key, _, _ := strings.Cut(kv, "="); key != "GOMAXPROCS" && key != savedProcsEnv {
+			out = append(out, kv)
+		}
+	}
+	return append(out, "GOMAXPROCS=1", savedProcsEnv+"="+saved)
 }
 
 // PassText hands text to the process about to be spawned through a pipe

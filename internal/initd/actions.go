@@ -163,7 +163,7 @@ func (r *runner) unknown(in instance) error {
 // spawn starts a supervisor in the background and relays its messages
 // until it gives its verdict.
 func (r *runner) spawn() error {
-	env := os.Environ()
+	env := daemon.SupervisorEnv(os.Environ())
 	if text, ok := r.c.Encode(); ok {
 		entry, done, err := daemon.PassText(daemon.SpecEnv, text)
 		if err != nil {
