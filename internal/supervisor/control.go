@@ -47,7 +47,10 @@ func peerAllowed(conn *net.UnixConn) bool {
 
 // maxRequest bounds a request: the encoded service, which restart sends
 // whenever it is encodable at all (spec.MaxEncoded), and a line.
-const maxRequest = spec.MaxEncoded + 4<<10
+var maxRequest = spec.MaxEncoded + 4<<10 // a variable for the tests
+
+// requestDeadline bounds how long a peer may take to send its request.
+var requestDeadline = 5 * time.Second
 
 type controlSocket struct {
 	ln   *net.UnixListener
@@ -103,7 +106,7 @@ func readRequest(conn *net.UnixConn) *restartRequest {
 	if !peerAllowed(conn) {
 		return nil
 	}
-	conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	conn.SetReadDeadline(time.Now().Add(requestDeadline))
 	var body bytes.Buffer
 	var lock *os.File
 	buf, oob := make([]byte, 32<<10), make([]byte, unix.CmsgSpace(4*4))

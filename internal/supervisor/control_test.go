@@ -234,6 +234,8 @@ func TestReadRequestMalformed(t *testing.T) {
 // (readRequest stops reading once past the bound; the read that crosses
 // it may still complete a request somewhat longer).
 func TestReadRequestTooLong(t *testing.T) {
+	defer func(max int) { maxRequest = max }(maxRequest)
+	maxRequest = 256 << 10 // sixteen MiB would be slow to send, and the same
 	conn, peer := socketPair(t)
 	// Past what Encode makes: a peer that is not restart.
 	text := `{"Name":"big","Desc":"` + strings.Repeat("d", maxRequest+64<<10) + `"}`
@@ -348,4 +350,16 @@ func TestReadRequestLargeService(t *testing.T) {
 		t.Fatalf("readRequest refused a %d-byte service", len(text))
 	}
 	req.lock.Close()
+}
+
+// A peer that sends part of a request and then nothing is given up on
+// at the deadline, its lock closed, without taking the supervisor down.
+func TestReadRequestStalled(t *testing.T) {
+	defer func(d time.Duration) { requestDeadline = d }(requestDeadline)
+	requestDeadline = 200 * time.Millisecond
+	conn, peer := socketPair(t)
+	peer.Write([]byte("restart /x\n{\"Name\":"))
+	if req := readRequest(conn); req != nil {
+		t.Fatalf("readRequest took a request that never ended: %+v", req)
+	}
 }

@@ -22,7 +22,12 @@ func recvmsg(conn *net.UnixConn, p, oob []byte) (n, oobn int, err error) {
 	if err == nil {
 		err = rerr
 	}
-	return n, oobn, err
+	if err != nil {
+		// A failed receive (the deadline passed, say) reports -1:
+		// nothing was read.
+		return 0, 0, err
+	}
+	return n, oobn, nil
 }
 
 // wouldBlock says the socket has nothing to read yet.
