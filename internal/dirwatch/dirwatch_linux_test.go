@@ -178,3 +178,34 @@ func TestDnotifyChild(t *testing.T) {
 		t.Fatalf("removing s.pid: %v", err)
 	}
 }
+
+func isPaused(d *dnotify) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.paused
+}
+
+// TestDnotifyStorm checks that a dnotify watch that gets more than
+// stormMax signals a second for other files stops listening, still sees
+// its own file go (by a look once a second), and listens again.
+func TestDnotifyStorm(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "s.pid"), []byte("1\n"), 0o644)
+	w := newWatcher()
+	d, err := watchDnotify(w, dir, []string{"s.pid"})
+	if err != nil {
+		t.Skip("no dnotify here:", err)
+	}
+	w.impl = d
+	defer w.Close()
+	for range stormMax + 1 {
+		d.check() // as the signals for other files would
+	}
+	if !isPaused(d) {
+		t.Fatal("more than stormMax signals for other files did not pause the watch")
+	}
+	os.Remove(filepath.Join(dir, "s.pid"))
+	if err := changed(w); err != nil {
+		t.Fatalf("removing s.pid during the pause: %v", err)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"os/signal"
 	"slices"
 	"sync"
+	"time"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -22,11 +23,40 @@ type dnotify struct {
 	fd    int
 	w     *Watcher
 	names []*byte // NUL-terminated, relative to fd; "." last
+	done  chan struct{}
 
-	mu   sync.Mutex
-	seen []stamp // at names, and the directory last
-	now  []stamp // check's, kept so that a check allocates nothing
+	mu     sync.Mutex
+	seen   []stamp // at names, and the directory last
+	now    []stamp // look's, kept so that a look allocates nothing
+	window time.Time
+	others int  // signals in window for other files
+	paused bool // a storm: the watch looks once a second instead
+	closed bool
 }
+
+// The dnotify events, from linux/fcntl.h (x/sys/unix does not name them).
+const (
+	fNotify     = 1026 // F_NOTIFY: F_LINUX_SPECIFIC_BASE + 2
+	dnDelete    = 0x8
+	dnRename    = 0x10
+	dnMultishot = 0x80000000
+)
+
+// dnEvents are what a dnotify watch asks for: removals and renames only.
+// A file created or written in the directory (every start of another
+// service there does both) would wake every such watch; a watched file
+// edited in place is so seen at the next removal or rename there.
+const dnEvents = dnDelete | dnRename | dnMultishot
+
+// A storm is more than stormMax signals in a second for other files of
+// the directory: hundreds of services starting or stopping at once there.
+// Each signal wakes every dnotify watch of the directory, so a watch that
+// sees a storm stops listening for stormPause and looks at its own files
+// once a second instead, and the cost of a storm stays bounded.
+const (
+	stormMax   = 10
+	stormPause = 10 * time.Second
+)
 
 // A stamp is what a change to a file changes.
 type stamp struct {
@@ -66,8 +96,27 @@ func (d *dnotify) arm() {
 	d.mu.Unlock()
 }
 
-// check tells the owner when the names or the directory changed.
+// check looks after a signal, and counts it towards a storm when nothing
+// of the watch's changed.
 func (d *dnotify) check() {
+	if d.look() {
+		return
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if now := time.Now(); now.Sub(d.window) > time.Second {
+		d.window, d.others = now, 0
+	}
+	if d.others++; d.others > stormMax && !d.paused && !d.closed {
+		d.paused = true
+		unix.FcntlInt(uintptr(d.fd), fNotify, 0) // no more signals
+		go d.sitOut()
+	}
+}
+
+// look tells the owner, and reports, when the names or the directory
+// changed since the watch was last armed.
+func (d *dnotify) look() bool {
 	d.mu.Lock()
 	d.stamp(d.now)
 	changed := !slices.Equal(d.now, d.seen)
@@ -75,15 +124,33 @@ func (d *dnotify) check() {
 	if changed {
 		d.w.notify()
 	}
+	return changed
 }
 
-// The dnotify events, from linux/fcntl.h (x/sys/unix does not name them).
-const (
-	fNotify     = 1026 // F_NOTIFY: F_LINUX_SPECIFIC_BASE + 2
-	dnDelete    = 0x8
-	dnRename    = 0x10
-	dnMultishot = 0x80000000
-)
+// sitOut looks once a second for stormPause, then listens again.
+func (d *dnotify) sitOut() {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	end := time.NewTimer(stormPause)
+	defer end.Stop()
+	for {
+		select {
+		case <-t.C:
+			d.look()
+		case <-end.C:
+			d.mu.Lock()
+			if !d.closed {
+				unix.FcntlInt(uintptr(d.fd), fNotify, dnEvents)
+				d.paused = false
+			}
+			d.mu.Unlock()
+			d.look() // what changed since the last look
+			return
+		case <-d.done:
+			return
+		}
+	}
+}
 
 // sigio is every dnotify watch of the process, which each SIGIO wakes:
 // the signal does not say which directory changed.
@@ -113,7 +180,7 @@ func watchDnotify(w *Watcher, dir string, names []string) (*dnotify, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &dnotify{fd: fd, w: w}
+	d := &dnotify{fd: fd, w: w, done: make(chan struct{})}
 	for _, name := range append(names, ".") {
 		p, err := unix.BytePtrFromString(name)
 		if err != nil {
@@ -127,12 +194,7 @@ func watchDnotify(w *Watcher, dir string, names []string) (*dnotify, error) {
 	sigio.mu.Lock()
 	sigio.watches[d] = true
 	sigio.mu.Unlock()
-	// Removals and renames only: a file created or written in the
-	// directory (every start of another service there does both) would
-	// wake every such watch. A watched file edited in place is so seen
-	// at the next removal or rename there.
-	events := dnDelete | dnRename | dnMultishot
-	if _, err := unix.FcntlInt(uintptr(fd), fNotify, events); err != nil {
+	if _, err := unix.FcntlInt(uintptr(fd), fNotify, dnEvents); err != nil {
 		d.close()
 		return nil, err
 	}
@@ -146,5 +208,9 @@ func (d *dnotify) close() {
 	sigio.mu.Lock()
 	delete(sigio.watches, d)
 	sigio.mu.Unlock()
+	d.mu.Lock()
+	d.closed = true
+	close(d.done)
 	unix.Close(d.fd)
+	d.mu.Unlock()
 }
