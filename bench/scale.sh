@@ -135,6 +135,11 @@ printf 'memory     PSS of the %d supervisors %d MiB; of their %d daemons %d MiB\
 t0=$(now_us)
 ls "$tmp"/conf/*.conf | xargs -P8 -I{} "$lsb" -q -c {} stop
 left=$(find "$tmp/run" -name '*.pid' | wc -l)
-sleep 1 # a supervisor lets go of its lock as the last thing before it exits
-alive=0; for p in $sups; do kill -0 "$p" 2>/dev/null && alive=$((alive + 1)); done
+# A supervisor lets go of its lock as the last thing before it exits;
+# wait (at most 10 s) until the last has gone, as a zombie reaped too.
+for ((i = 0; i < 100; i++)); do
+	alive=0; for p in $sups; do [[ -e /proc/$p && $(awk '{ print $3 }' "/proc/$p/stat" 2>/dev/null) != Z ]] && alive=$((alive + 1)); done
+	[[ $alive == 0 ]] && break
+	sleep 0.1
+done
 printf 'stop       %d services, 8 at a time: %s s; %d pidfiles and %d supervisors left\n' "$n" "$(ms $((($(now_us) - t0) / 1000)))" "$left" "$alive"
