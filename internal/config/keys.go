@@ -17,7 +17,7 @@ import (
 type key struct {
 	name  string // as written in the file
 	field string // the spec.Spec field it sets (Header.X for the header)
-	def   string // the default, as the README's config table words it
+	def   string // the default, as the README's config table words it (keys_test.go checks)
 	doc   string // what it means, in one line (the README says more)
 	// finds marks the keys stop and status need to find and stop the
 	// daemon: a config whose errors leave them alone still serves those.
@@ -42,7 +42,7 @@ func to[T any](parse func(string) (T, error), put func(*spec.Spec, T)) func(*che
 // keys is every config key, in the README's order. Adding one is an entry
 // here, its field in spec.Spec, and the code that uses it.
 var keys = []key{
-	{name: "DAEMON", field: "Path", def: "(required)", finds: true, empty: true, doc: "absolute path of the program",
+	{name: "DAEMON", field: "Path", def: "—", finds: true, empty: true, doc: "absolute path of the program",
 		set: to(absPath, func(s *spec.Spec, v string) { s.Path = v })},
 	{name: "DAEMON_ARGS", field: "Args", def: "empty", doc: "its arguments, split into words as a shell does",
 		set: to(splitWords, func(s *spec.Spec, v []string) { s.Args = v })},
@@ -100,7 +100,7 @@ var keys = []key{
 			}
 			return nil
 		}},
-	{name: "REQUIRED_STOP", field: "Header.RequiredStop", def: "REQUIRED_START", empty: true, doc: "LSB header: Required-Stop",
+	{name: "REQUIRED_STOP", field: "Header.RequiredStop", def: "same", empty: true, doc: "LSB header: Required-Stop",
 		set: to(list, func(s *spec.Spec, v string) { s.Header.RequiredStop = v })},
 	{name: "SHOULD_START", field: "Header.ShouldStart", def: "empty", empty: true, doc: "LSB header: Should-Start",
 		set: to(list, func(s *spec.Spec, v string) { s.Header.ShouldStart = v })},

@@ -77,7 +77,8 @@ func TestFindsIsTheRecord(t *testing.T) {
 }
 
 // TestDocsListTheKeys checks that the README's config table and the man
-// page's CONFIGURATION section name exactly the table's keys.
+// page's CONFIGURATION section name exactly the table's keys, and that the
+// README gives each the default the key table words.
 func TestDocsListTheKeys(t *testing.T) {
 	var want []string
 	for _, k := range keys {
@@ -91,8 +92,16 @@ func TestDocsListTheKeys(t *testing.T) {
 	table, _, _ = strings.Cut(table, "\n\n")
 	var got [][]string
 	for _, row := range strings.Split(table, "\n")[2:] {
-		first := strings.SplitN(row, "|", 3)[1]
-		got = append(got, regexp.MustCompile("`([A-Z_]+)`").FindAllStringSubmatch(first, -1)...)
+		cells := strings.Split(row, "|")
+		named := regexp.MustCompile("`([A-Z_]+)`").FindAllStringSubmatch(cells[1], -1)
+		got = append(got, named...)
+		for _, m := range named {
+			// The row's default column words each key's default.
+			k, _ := lookupKey(m[1])
+			if def := strings.ReplaceAll(cells[len(cells)-2], "`", ""); !strings.Contains(def, k.def) {
+				t.Errorf("README: the default of %s is %q, the key table says %q", m[1], strings.TrimSpace(def), k.def)
+			}
+		}
 	}
 	if names := submatches(got); !slices.Equal(sorted(names), sorted(want)) {
 		t.Errorf("README's config table lists %q,\nthe key table %q", names, want)
