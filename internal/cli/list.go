@@ -135,7 +135,6 @@ func inspectKnown(k known, getenv func(string) string, table proc.Table) initd.R
 		c = cfg.Spec
 		c.Stdout, c.Stderr = io.Discard, io.Discard
 		c.Source = sourceOf(Invocation{Name: k.name, File: k.file})
-		err = c.Complete()
 	}
 	if err != nil {
 		why, _, _ := strings.Cut(err.Error(), "\n")

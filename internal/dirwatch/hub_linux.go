@@ -166,36 +166,33 @@ func (h *hub) deliver(wd int32, mask uint32, name string) {
 // file created in dir or moved into it, until stop is called. It reports
 // false when dir cannot be watched so (no inotify instance is to be had).
 func Names(dir string, fn func(name string)) (stop func(), ok bool) {
-	h := shared()
-	if h == nil {
-		return nil, false
-	}
-	s := &sub{mask: unix.IN_CREATE | unix.IN_MOVED_TO, fn: func(mask uint32, name string) {
-		if mask&(unix.IN_CREATE|unix.IN_MOVED_TO) != 0 && name != "" {
+	const created = unix.IN_CREATE | unix.IN_MOVED_TO
+	return subscribe(dir, unix.IN_ONLYDIR, &sub{mask: created, fn: func(mask uint32, name string) {
+		if mask&created != 0 && name != "" {
 			fn(name)
 		}
-	}}
-	wd, err := h.add(dir, unix.IN_ONLYDIR, s)
-	if err != nil {
-		return nil, false
-	}
-	return func() { h.remove(wd, s) }, true
+	}})
 }
 
 // Opens calls fn, on a goroutine of the package's, each time the file at
 // path (the file, not whatever the path names later) is opened, until
 // stop is called. It reports false when the file cannot be watched so.
 func Opens(path string, fn func()) (stop func(), ok bool) {
+	return subscribe(path, unix.IN_DONT_FOLLOW, &sub{mask: unix.IN_OPEN, fn: func(mask uint32, _ string) {
+		if mask&unix.IN_OPEN != 0 {
+			fn()
+		}
+	}})
+}
+
+// subscribe adds s on path to the process's instance, and returns what
+// ends it.
+func subscribe(path string, flags uint32, s *sub) (stop func(), ok bool) {
 	h := shared()
 	if h == nil {
 		return nil, false
 	}
-	s := &sub{mask: unix.IN_OPEN, fn: func(mask uint32, _ string) {
-		if mask&unix.IN_OPEN != 0 {
-			fn()
-		}
-	}}
-	wd, err := h.add(path, unix.IN_DONT_FOLLOW, s)
+	wd, err := h.add(path, flags, s)
 	if err != nil {
 		return nil, false
 	}

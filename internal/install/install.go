@@ -278,10 +278,7 @@ func (o *options) load() (*target, error) {
 	if len(cfg.Files) == 0 {
 		return nil, o.fail(exitcode.NotConfigured, "not installed: no config file (write %s first)", conf)
 	}
-	svc := cfg.Spec
-	if err := svc.Complete(); err != nil {
-		return nil, o.fail(exitcode.NotConfigured, "not installed: %w", err)
-	}
+	svc := cfg.Spec // complete: config.Load completed it
 	return &target{svc: svc, sources: cfg.Files, argv: []string{o.exe, o.name}, header: initd.Header(svc)}, nil
 }
 

@@ -273,10 +273,7 @@ func newJob(o options, getenv func(string) string) (*job, error) {
 	if strings.ContainsFunc(o.file, isControl) {
 		return nil, exitcode.Fail(exitcode.Usage, "lsbinit unit: config file name %q holds control characters", o.file)
 	}
-	svc := cfg.Spec
-	if err := svc.Complete(); err != nil {
-		return nil, exitcode.With(exitcode.Of(err), fmt.Errorf("%s: %w", cfg.Name, err))
-	}
+	svc := cfg.Spec // complete: config.Load completed it
 	implied := o.file != "" && strings.TrimSuffix(filepath.Base(o.file), ".conf") == cfg.Name
 	if !implied && !addressable(cfg.Name) {
 		return nil, exitcode.Fail(exitcode.Usage, "lsbinit unit: a service named %q cannot be run as `lsbinit %s ACTION`; give its config as -c DIR/%s.conf",
