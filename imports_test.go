@@ -54,6 +54,8 @@ var layers = map[string]int{
 	"internal/install":                   6,
 	"internal/unit":                      5,
 	"internal/selftest":                  6,
+	"internal/boot":                      6,
+	"internal/bootctl":                   2,
 	"internal/scripttest":                6,
 	"internal/testdaemon/cmd/testdaemon": 6,
 	"internal/testdaemon/cmd/lsbdaemon":  8,

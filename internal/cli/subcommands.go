@@ -3,6 +3,7 @@ package cli
 import (
 	"io"
 
+	"github.com/lsbinit/lsbinit/internal/boot"
 	"github.com/lsbinit/lsbinit/internal/exitcode"
 	"github.com/lsbinit/lsbinit/internal/install"
 	"github.com/lsbinit/lsbinit/internal/names"
@@ -23,6 +24,8 @@ var subcommands = map[string]Subcommand{
 	"selftest":  selftest.Main,
 	"list":      listMain,
 	"logs":      nil, // logsMain, set in init: it runs Main again
+	"boot":      boot.Main,
+	"health":    boot.HealthMain,
 }
 
 func init() { subcommands["logs"] = logsMain }

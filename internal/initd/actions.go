@@ -26,6 +26,7 @@ type runner struct {
 	checked bool             // the configuration check has passed
 	lock    *actionlock.Lock // the action lock, when held
 	inv     invocation       // the action's options
+	host    *Host            // the process that hosts the action, or nil
 }
 
 func (r *runner) do(action string) exitcode.Code {
@@ -163,46 +164,61 @@ func (r *runner) unknown(in instance) error {
 // spawn starts a supervisor in the background and relays its messages
 // until it gives its verdict.
 func (r *runner) spawn() error {
-	env := daemon.SupervisorEnv(os.Environ())
-	if text, ok := r.c.Encode(); ok {
-		entry, done, err := daemon.PassText(daemon.SpecEnv, text)
-		if err != nil {
-			return exitcode.Fail(exitcode.Failed, "%s: %v", r.c.Name, err)
-		}
-		defer done()
-		env = append(env, entry)
-	}
-	if r.lock != nil {
-		// The supervisor holds the action lock too until its verdict, so
-		// a start whose caller is killed still finishes before any other
-		// action begins.
-		fd, done := r.lock.Inherit()
-		defer done()
-		env = append(env, daemon.LockEnv+"="+strconv.Itoa(fd))
-	}
-	child, err := daemon.Spawn(daemon.RoleArgs(os.Args, daemon.Supervisor), env)
+	child, err := r.startSupervisor(daemon.SupervisorEnv(os.Environ()), r.inheritance)
 	if err != nil {
 		return exitcode.Fail(exitcode.Failed, "%s: %v", r.c.Name, err)
 	}
 	var msgs strings.Builder
 	code, ok := child.Wait(&msgs)
 	if !ok {
-		st, _ := child.Process.Wait()
-		return relayed(exitcode.Failed, msgs.String()+fmt.Sprintf("%s: the supervisor died while starting (%v)", r.c.Name, st))
+		how := "the supervisor died while starting"
+		if r.host == nil {
+			st, _ := child.Process.Wait()
+			how += fmt.Sprintf(" (%v)", st)
+		}
+		return relayed(exitcode.Failed, msgs.String()+r.c.Name+": "+how)
 	}
 	if code == 0 || code == daemon.Busy {
 		io.WriteString(r.c.Stderr, msgs.String())
 	}
 	switch code {
 	case 0:
+		if r.host != nil && r.host.Started != nil {
+			r.host.Started(r.c.Name, child.Process.Pid)
+		}
 		child.Process.Release()
 		return nil
 	case daemon.Busy:
-		child.Process.Wait()
+		r.reapChild(child)
 		return supervisor.ErrBusy
 	}
-	child.Process.Wait()
+	r.reapChild(child)
 	return relayed(code, msgs.String())
+}
+
+// inheritance makes what the supervisor inherits: the resolved service,
+// through a pipe, and the action lock. The supervisor holds the lock too
+// until its verdict, so a start whose caller is killed still finishes
+// before any other action begins.
+func (r *runner) inheritance() (env []string, done func(), err error) {
+	var undo []func()
+	done = func() {
+		for _, f := range undo {
+			f()
+		}
+	}
+	if text, ok := r.c.Encode(); ok {
+		entry, closeText, err := daemon.PassText(daemon.SpecEnv, text)
+		if err != nil {
+			return nil, nil, err
+		}
+		env, undo = append(env, entry), append(undo, closeText)
+	}
+	if r.lock != nil {
+		fd, closeLock := r.lock.Inherit()
+		env, undo = append(env, daemon.LockEnv+"="+strconv.Itoa(fd)), append(undo, closeLock)
+	}
+	return env, done, nil
 }
 
 // relayed is the failure a supervisor reported with its messages, which

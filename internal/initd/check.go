@@ -32,12 +32,14 @@ func (r *runner) checkConfig() error {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, c.CheckCommand[0], c.CheckCommand[1:]...)
 	cmd.Env, cmd.Dir = daemon.Environ(c.Env), c.Dir
-	out, err := cmd.CombinedOutput()
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := r.runCommand(cmd)
 	if err == nil {
 		r.checked = true
 		return nil
 	}
-	if s := strings.TrimRight(string(out), "\n"); s != "" {
+	if s := strings.TrimRight(out.String(), "\n"); s != "" {
 		fmt.Fprintln(c.Stderr, s)
 	}
 	why := proc.DescribeExit(err)

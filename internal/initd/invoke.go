@@ -16,6 +16,10 @@ import (
 // usage, help and version are answered all the same, and every other
 // action fails with it.
 func Invoke(c *spec.Spec, resolveErr error, args []string) exitcode.Code {
+	return invoke(c, resolveErr, args, nil)
+}
+
+func invoke(c *spec.Spec, resolveErr error, args []string, h *Host) exitcode.Code {
 	inv, err := parseArgs(args)
 	action := inv.action
 	name := c.Name
@@ -35,7 +39,7 @@ func Invoke(c *spec.Spec, resolveErr error, args []string) exitcode.Code {
 		return exitcode.OK
 	}
 	var f redirectFacts
-	if !inv.verbose && !inv.json {
+	if !inv.verbose && !inv.json && h == nil {
 		f = gatherRedirectFacts(c.Name, action, c.NoReload)
 	}
 	if routeFor(f) == routeSystemctl {
@@ -57,7 +61,12 @@ func Invoke(c *spec.Spec, resolveErr error, args []string) exitcode.Code {
 		// program rebuilt with a bad value elsewhere can still stop the
 		// one it started, and say how it is.
 	}
-	r := &runner{c: &service{c}, p: newPrinter(c.Stdout, c.Stderr, inv.quiet), inv: inv}
+	r := &runner{c: &service{c}, p: newPrinter(c.Stdout, c.Stderr, inv.quiet), inv: inv, host: h}
+	if h == nil && bootTakes(action, c.NoReload) {
+		if code, handled := r.byBoot(args); handled {
+			return code
+		}
+	}
 	switch routeFor(f) {
 	case routeTransient:
 		return r.transient(action, args)

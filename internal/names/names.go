@@ -94,7 +94,7 @@ func Extensions() []string {
 
 // Subcommands are the binary's own commands: `lsbinit NAME ...` runs
 // them, so it cannot name a service called so.
-var Subcommands = []string{"install", "uninstall", "unit", "selftest", "list", "logs"}
+var Subcommands = []string{"install", "uninstall", "unit", "selftest", "list", "logs", "boot", "health"}
 
 // IsSubcommand reports whether name is one of Subcommands.
 func IsSubcommand(name string) bool { return slices.Contains(Subcommands, name) }

@@ -23,6 +23,7 @@ func Child(c *spec.Spec, resolveErr error) int {
 		return int(exitcode.Failed)
 	}
 	lock := adoptActionLock()
+	echo, _ := daemon.InheritedFile(daemon.EchoEnv, "echo")
 	// Only what the daemon is given explicitly crosses the exec.
 	proc.CloseOnExecFrom(3)
 	if resolveErr != nil {
@@ -35,6 +36,9 @@ func Child(c *spec.Spec, resolveErr error) int {
 	// daemon's whole life.
 	os.Chdir("/")
 	sv := New(c)
+	if echo != nil {
+		sv.Echo(echo)
+	}
 	err := sv.Start()
 	lock.Close() // before the verdict: the caller lets go of it then
 	daemon.Verdict(verdict(err))

@@ -1,0 +1,60 @@
+package boot
+
+import (
+	"os"
+	"os/exec"
+	"strconv"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/lsbinit/lsbinit/internal/daemon"
+)
+
+// spawn starts a supervisor for the service named name as boot's child,
+// with a pipe on which it echoes the daemon's output (daemon.EchoEnv) for
+// boot's stdout. It runs under initd's spawn gate: no other supervisor
+// can inherit the pipe.
+func (b *boot) spawn(name string, args, env []string) (*daemon.Child, error) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		return nil, err
+	}
+	unix.FcntlInt(w.Fd(), unix.F_SETFD, 0) // inherited across exec
+	growPipe(w)
+	env = append(env, daemon.EchoEnv+"="+strconv.Itoa(int(w.Fd())))
+	b.kids.mu.Lock()
+	child, err := daemon.Spawn(args, env)
+	if err == nil {
+		b.kids.spawned(child.Process.Pid, b.byName[name])
+	}
+	b.kids.mu.Unlock()
+	w.Close()
+	if err != nil {
+		r.Close()
+		return nil, err
+	}
+	go b.out.copyLines(name, r)
+	return child, nil
+}
+
+// started is told that a supervisor runs its service now.
+func (b *boot) started(name string, pid int) { b.kids.started(pid) }
+
+// runCommand runs cmd (an action's CHECK_CMD) to its end; the reaper
+// leaves it to cmd.Wait.
+func (b *boot) runCommand(cmd *exec.Cmd) error {
+	b.kids.mu.Lock()
+	err := cmd.Start()
+	if err == nil {
+		b.kids.exempt[cmd.Process.Pid] = true
+	}
+	b.kids.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	err = cmd.Wait()
+	b.kids.mu.Lock()
+	delete(b.kids.exempt, cmd.Process.Pid)
+	b.kids.mu.Unlock()
+	return err
+}
