@@ -92,7 +92,7 @@ func (b *boot) run() exitcode.Code {
 	defer l.Close()
 	go b.serve(l)
 	if code, stopped := b.startAll(sigs); code != exitcode.OK || stopped {
-		return b.shutdown(code)
+		return b.shutdown(code, sigs)
 	}
 	b.out.printf("%d services running", len(b.units))
 	return b.watch(sigs)
@@ -108,10 +108,10 @@ func (b *boot) watch(sigs chan os.Signal) exitcode.Code {
 				continue
 			}
 			b.out.printf("%v: stopping every service", sig)
-			return b.shutdown(exitcode.OK)
+			return b.shutdown(exitcode.OK, sigs)
 		case d := <-b.kids.deaths:
 			if code, ends := b.ended(d); ends {
-				return b.shutdown(code)
+				return b.shutdown(code, sigs)
 			}
 		}
 	}

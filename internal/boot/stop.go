@@ -1,6 +1,9 @@
 package boot
 
 import (
+	"os"
+
+	"golang.org/x/sys/unix"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -14,11 +17,11 @@ import (
 // shutdown stops every service and returns boot's exit code: code when a
 // service's end or a failed start caused it, else 0 when every service
 // stopped within the stop timeout, 1 when not.
-func (b *boot) shutdown(code exitcode.Code) exitcode.Code {
+func (b *boot) shutdown(code exitcode.Code, sigs <-chan os.Signal) exitcode.Code {
 	b.mu.Lock()
 	b.stopping = true
 	b.mu.Unlock()
-	if !b.stopAll() && code == exitcode.OK {
+	if !b.stopAll(sigs) && code == exitcode.OK {
 		code = exitcode.Failed
 	}
 	b.out.printf("exiting with status %d", code)
@@ -27,12 +30,28 @@ func (b *boot) shutdown(code exitcode.Code) exitcode.Code {
 
 // stopAll stops each unit once the units that start after it have
 // stopped, by its own stop schedule. When the stop timeout runs out, the
-// order is dropped and what still runs is killed. It reports whether
-// every stop succeeded in time.
-func (b *boot) stopAll() bool {
+// order is dropped and what still runs is killed; so it is at a second
+// SIGTERM or SIGINT. It reports whether every stop succeeded in time.
+func (b *boot) stopAll(sigs <-chan os.Signal) bool {
 	hurry := make(chan struct{})
-	t := time.AfterFunc(b.stopTimeout, func() { close(hurry) })
+	var once sync.Once
+	t := time.AfterFunc(b.stopTimeout, func() { once.Do(func() { close(hurry) }) })
 	defer t.Stop()
+	finished := make(chan struct{})
+	defer close(finished)
+	go func() {
+		for {
+			select {
+			case sig := <-sigs:
+				if sig != unix.SIGHUP {
+					b.out.printf("%v again: killing what still runs", sig)
+					once.Do(func() { close(hurry) })
+				}
+			case <-finished:
+				return
+			}
+		}
+	}()
 	done := map[*unit]chan struct{}{}
 	for _, u := range b.units {
 		done[u] = make(chan struct{})
