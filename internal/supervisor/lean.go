@@ -1,8 +1,8 @@
 package supervisor
 
 import (
+	"runtime"
 	"runtime/debug"
-	"runtime/metrics"
 )
 
 // heapLimit bounds the supervisor's memory: with the collector off, it
@@ -26,15 +26,16 @@ func lean() {
 // otherwise stay until heapLimit.
 const tidyAfter = 256 << 10
 
-var (
-	tidySample = []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}}
-	tidyMark   uint64
-)
+var tidyMark uint64
 
-// allocated is how much the process has allocated in all.
+// allocated is how much the process has allocated in all. (ReadMemStats
+// stops a one-thread program for microseconds; runtime/metrics would cost
+// every lsbinit process, `status` included, half a millisecond of
+// package initialisation.)
 func allocated() uint64 {
-	metrics.Read(tidySample)
-	return tidySample[0].Value.Uint64()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return ms.TotalAlloc
 }
 
 // tidy collects once tidyAfter more was allocated since the last time.
