@@ -85,12 +85,18 @@ func (b *boot) run() exitcode.Code {
 	b.kids.reapOnSignal()
 	b.host = &initd.Host{Args: b.supervisorArgs, Spawn: b.spawn, Started: b.started, Run: b.runCommand}
 	l, err := bootctl.Listen(bootctl.Address(os.Geteuid(), b.getenv))
-	if err != nil {
-		b.errs.printf("the control socket: %v", err)
+	switch {
+	case errors.Is(err, bootctl.ErrRunning):
+		b.errs.printf("%v", err)
 		return exitcode.Failed
+	case err != nil:
+		// A read-only /run, say: the services still run, but actions
+		// run inside the container will carry themselves out.
+		b.errs.printf("no control socket (%v): set %s to a writable place", err, bootctl.SocketEnv)
+	default:
+		defer l.Close()
+		go b.serve(l)
 	}
-	defer l.Close()
-	go b.serve(l)
 	if code, stopped := b.startAll(sigs); code != exitcode.OK || stopped {
 		return b.shutdown(code, sigs)
 	}
