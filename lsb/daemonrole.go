@@ -23,6 +23,9 @@ func runDaemonRole(s Service) ExitCode {
 	if !passGate() {
 		return ExitFailed
 	}
+	if f, _ := daemon.InheritedFile(daemon.HealthEnv, "health"); f != nil {
+		go daemon.ServeHealth(f, s.Health) // README, "Health checks"
+	}
 	// As for any daemon lsbinit starts, a write to a log pipe nobody
 	// reads (its supervisor was killed) fails with EPIPE rather than
 	// killing the program; Go would otherwise die of SIGPIPE on fd 1 and 2.

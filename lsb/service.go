@@ -119,6 +119,20 @@ type Service struct {
 	Check        func() error
 	CheckCommand []string
 
+	// Health checks the running daemon from inside it (README, "Health
+	// checks"): the supervisor asks the daemon every HealthInterval
+	// (default 30s) once it is ready, and Health runs there, with a ctx
+	// cancelled after HealthTimeout (default 10s); nil passes. After
+	// HealthRetries (default 3) failures in a row the daemon is
+	// unhealthy, and with Respawn it is restarted. HealthCommand is a
+	// program and its arguments run by the supervisor instead, as
+	// HEALTH_CMD is; when both are set, Health wins.
+	Health         func(ctx context.Context) error
+	HealthCommand  []string
+	HealthInterval time.Duration
+	HealthTimeout  time.Duration
+	HealthRetries  int
+
 	// Header holds the LSB comment header fields printed by the header action.
 	Header Header
 	// InitInfo, when set, is the whole LSB comment block as a constant
@@ -170,6 +184,8 @@ func (s Service) resolve() (*spec.Spec, error) {
 		Ready: s.Ready.r, ReadyDelay: s.ReadyDelay, PidFileByDaemon: s.PidFileByDaemon,
 		Respawn: s.Respawn.spec(), Check: s.Check, CheckCommand: s.CheckCommand,
 		Restart: s.Restart.spec(), FDStoreMax: s.FDStoreMax,
+		Health: s.Health, HealthCommand: s.HealthCommand, HealthInterval: s.HealthInterval,
+		HealthTimeout: s.HealthTimeout, HealthRetries: s.HealthRetries,
 		Header: spec.Header(s.Header).WithListDefaults(), InitInfo: s.InitInfo,
 		Stdout: s.Stdout, Stderr: s.Stderr, Source: s.Source,
 	}
@@ -192,7 +208,8 @@ func (s Service) resolve() (*spec.Spec, error) {
 // fields names the keys of spec's checks as Service's fields.
 var fields = map[string]string{"DAEMON": "Path", "PIDFILE": "PidFile", "LOGFILE": "LogFile",
 	"LOCKFILE": "LockFile", "CHDIR": "Dir", "NICE": "Nice", "UMASK": "Umask",
-	"RESTART": "Restart", "FDSTORE_MAX": "FDStoreMax", "READY": "Ready"}
+	"RESTART": "Restart", "FDSTORE_MAX": "FDStoreMax", "READY": "Ready",
+	"HEALTH_INTERVAL": "HealthInterval", "HEALTH_TIMEOUT": "HealthTimeout", "HEALTH_RETRIES": "HealthRetries"}
 
 // check finds what the typed settings cannot rule out.
 func (s Service) check() error {
@@ -208,6 +225,8 @@ func (s Service) check() error {
 		return fail("Respawn: %d is not RespawnNo, RespawnOnFailure or RespawnAlways", int(s.Respawn))
 	case s.Path != "" && s.Reload != nil:
 		return fail("Reload is set, but the daemon is the program at Path: reload sends it ReloadSignal")
+	case s.Health != nil && (s.Path != "" || s.PidFileByDaemon):
+		return fail("Health is set, but the daemon is not this program started by its supervisor: use HealthCommand")
 	case s.Path == "" && s.NoReload:
 		return fail("NoReload is for a program at Path: a Go program without reload leaves Reload nil")
 	}

@@ -32,6 +32,12 @@ func TestBadSettingsNameTheField(t *testing.T) {
 		{"bad socket", func(s *lsb.Service) { s.Listen = []string{"tcp:localhost"} }, `svc: Listen: "tcp:localhost": want tcp:HOST:PORT`},
 		{"unknown restart mode", func(s *lsb.Service) { s.Restart = lsb.RestartMode(4) }, "svc: Restart: 4 is not RestartStopStart or RestartOverlap"},
 		{"negative store", func(s *lsb.Service) { s.FDStoreMax = -1 }, "svc: FDStoreMax -1 is out of range 0..4096"},
+		{"Health with Path", func(s *lsb.Service) {
+			s.Path, s.Run, s.Health = "/bin/sleep", nil, func(context.Context) error { return nil }
+		}, "svc: Health is set, but the daemon is not this program started by its supervisor: use HealthCommand"},
+		{"negative health interval", func(s *lsb.Service) { s.HealthInterval = -time.Second }, "svc: HealthInterval -1s: must be longer than 0"},
+		{"negative health timeout", func(s *lsb.Service) { s.HealthTimeout = -time.Second }, "svc: HealthTimeout -1s: must be longer than 0"},
+		{"negative health retries", func(s *lsb.Service) { s.HealthRetries = -1 }, "svc: HealthRetries -1: must be at least 1"},
 		{"ready on a held socket", func(s *lsb.Service) {
 			s.Listen, s.Ready = []string{"tcp:127.0.0.1:8080"}, lsb.WhenListening("127.0.0.1:8080")
 		}, "svc: Ready tcp:127.0.0.1:8080 is the LISTEN socket svc=tcp:127.0.0.1:8080"},

@@ -39,7 +39,7 @@
 //   - REQUIRED_STOP defaults to the final REQUIRED_START, itself
 //     "$remote_fs $syslog" by default.
 //   - An empty environment variable counts as unset (Getenv cannot tell).
-//   - DAEMON_ARGS and CHECK_CMD are split into words like a command line
+//   - DAEMON_ARGS, CHECK_CMD and HEALTH_CMD are split into words like a command line
 //     without any further expansion: "$X" and "~" stay as written, and an
 //     unquoted "#" that would start a comment is refused.
 //   - A config key that is exported (export DAEMON=...) is both a config
@@ -50,6 +50,8 @@
 //   - A file with a syntax error contributes nothing; "DAEMON is not set"
 //     is then not reported, since the assignment may be in the broken part.
 //   - READY=delay:D must be shorter than START_TIMEOUT.
+//   - HEALTH_INTERVAL, HEALTH_TIMEOUT and HEALTH_RETRIES without
+//     HEALTH_CMD are warnings: no health check runs.
 //   - Config files must be regular files of at most 1 MiB. As root, a
 //     file writable by group or others, or not owned by root, is refused
 //     (wrapping [ErrInsecure]); otherwise only world-writable files are.

@@ -44,6 +44,7 @@ func TestDefaultsNonRoot(t *testing.T) {
 			Provides: "svc", RequiredStart: "$remote_fs $syslog", RequiredStop: "$remote_fs $syslog",
 			DefaultStart: "2 3 4 5", DefaultStop: "0 1 6", ShortDescription: "svc", Description: "svc",
 		},
+		HealthInterval: 30 * time.Second, HealthTimeout: 10 * time.Second, HealthRetries: 3,
 	}
 	if files := []string{filepath.Join(etc, "lsbinit/svc.conf")}; !slices.Equal(cfg.Files, files) {
 		t.Errorf("Files = %q, want %q", cfg.Files, files)
@@ -112,6 +113,10 @@ RESTART=overlap
 FDSTORE_MAX=8
 LOCKFILE=/var/lock/subsys/nginx
 CHECK_CMD="/usr/sbin/nginx -t"
+HEALTH_CMD="/usr/bin/curl -fsS http://127.0.0.1/health"
+HEALTH_INTERVAL=1m
+HEALTH_TIMEOUT=5
+HEALTH_RETRIES=5
 PROVIDES="nginx  httpd"
 REQUIRED_START='$remote_fs $network'
 SHOULD_START=$'$time'
@@ -132,7 +137,9 @@ web server"
 		Respawn: spec.RespawnOnFailure, PidFileByDaemon: true, LockFile: "/var/lock/subsys/nginx",
 		Listen:  []spec.Socket{{Name: "web", Net: "tcp", Addr: "127.0.0.1:8080"}, {Name: "svc", Net: "unix", Addr: "/run/svc.sock"}},
 		Restart: spec.RestartOverlap, FDStoreMax: 8,
-		CheckCommand: []string{"/usr/sbin/nginx", "-t"},
+		CheckCommand:   []string{"/usr/sbin/nginx", "-t"},
+		HealthCommand:  []string{"/usr/bin/curl", "-fsS", "http://127.0.0.1/health"},
+		HealthInterval: time.Minute, HealthTimeout: 5 * time.Second, HealthRetries: 5,
 		Header: spec.Header{
 			Provides: "nginx httpd", RequiredStart: "$remote_fs $network", RequiredStop: "$remote_fs $network",
 			ShouldStart: "$time", ShouldStop: "$time", DefaultStart: "S 2 3", DefaultStop: "",
@@ -311,4 +318,26 @@ func TestExportsAndWarnings(t *testing.T) {
 	if !slices.Equal(cfg.Warnings, wantWarnings) {
 		t.Errorf("Warnings = %q\nwant %q", cfg.Warnings, wantWarnings)
 	}
+}
+
+// TestHealthTimingWithoutCommand checks that the health check's timing
+// set without HEALTH_CMD is accepted with a warning naming each key
+// (README, "Health checks"), and is quiet once HEALTH_CMD is set.
+func TestHealthTimingWithoutCommand(t *testing.T) {
+	conf := "DAEMON=/usr/bin/svc\nHEALTH_INTERVAL=5s\nHEALTH_RETRIES=2\n"
+	cfg := mustLoad(t, conf)
+	if len(cfg.Warnings) != 2 || !strings.Contains(cfg.Warnings[0], "svc.conf:2: HEALTH_INTERVAL: set without HEALTH_CMD") ||
+		!strings.Contains(cfg.Warnings[1], "svc.conf:3: HEALTH_RETRIES: set without HEALTH_CMD") {
+		t.Errorf("Warnings = %q", cfg.Warnings)
+	}
+	if cfg.HealthInterval != 5*time.Second || cfg.HealthRetries != 2 || cfg.HealthTimeout != spec.DefaultHealthTimeout {
+		t.Errorf("interval %v, timeout %v, retries %d", cfg.HealthInterval, cfg.HealthTimeout, cfg.HealthRetries)
+	}
+	cfg = mustLoad(t, conf+"HEALTH_CMD='/usr/bin/curl -fsS http://127.0.0.1/health'\n")
+	if len(cfg.Warnings) != 0 {
+		t.Errorf("with HEALTH_CMD: Warnings = %q", cfg.Warnings)
+	}
+	// A refused HEALTH_CMD is reported alone: the timing is not "without" it.
+	_, err := loadConf(t, conf+"HEALTH_CMD='a | b'\n")
+	wantErr(t, err, "svc.conf:4: HEALTH_CMD: cannot split into words")
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/lsbinit/lsbinit/internal/ready"
 	"github.com/lsbinit/lsbinit/internal/spec"
@@ -30,6 +31,7 @@ func validate(res *Result, name string, v *vars, opts Options) []error {
 	c.exports()
 	c.required()
 	c.complete()
+	c.healthAlone()
 	c.unknown()
 	res.Spec = c.s
 	return c.errs
@@ -124,4 +126,27 @@ func (c *checker) unknown() {
 	for _, a := range unknown {
 		c.res.warn(&Error{File: a.file, Line: a.line, Key: names[a.seq], Msg: "unknown key (ignored)"})
 	}
+}
+
+// healthAlone warns of the health check's timing set without HEALTH_CMD:
+// no check runs, so it does nothing (README, "Health checks").
+func (c *checker) healthAlone() {
+	if a, set := c.v.set["HEALTH_CMD"]; set && (a.failed || strings.TrimSpace(a.val) != "") {
+		return // a command, or a refused one, which is reported
+	}
+	for _, key := range []string{"HEALTH_INTERVAL", "HEALTH_TIMEOUT", "HEALTH_RETRIES"} {
+		if a, ok := c.final(key); ok && a.val != "" && !c.refused(key) {
+			c.res.warn(&Error{File: a.file, Line: a.line, Key: key, Msg: "set without HEALTH_CMD: no health check runs (ignored)"})
+		}
+	}
+}
+
+// refused reports whether the value of key was reported as a problem.
+func (c *checker) refused(key string) bool {
+	for _, err := range c.errs {
+		if e, ok := err.(*Error); ok && e.Key == key {
+			return true
+		}
+	}
+	return false
 }

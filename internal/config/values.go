@@ -192,3 +192,15 @@ func parseFDStoreMax(s string) (int, error) {
 	}
 	return n, spec.CheckFDStoreMax(n)
 }
+
+// parseRetries accepts a count of health checks, at least 1.
+func parseRetries(s string) (int, error) {
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return 0, fmt.Errorf("%s is not a number", quote(s))
+	}
+	if n < 1 {
+		return 0, fmt.Errorf("%s: must be at least 1", quote(s))
+	}
+	return n, nil
+}

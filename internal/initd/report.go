@@ -44,9 +44,20 @@ type Report struct {
 	// the last one that ended by itself ended.
 	Restarts int       `json:"restarts"`
 	LastExit *LastExit `json:"last_exit,omitempty"`
-	PidFile  string    `json:"pidfile"`
-	LogFile  string    `json:"logfile"`
-	Config   string    `json:"config,omitempty"`
+	// Health is the health check's word: pending, healthy or unhealthy,
+	// "" when the service has none or its daemon does not run under its
+	// supervisor. HealthFailures counts the checks failed in a row, of
+	// HealthRetries; HealthCheckedAt is when the last one ended, and
+	// HealthOutput what it said (README, "Health checks").
+	Health          string     `json:"health,omitempty"`
+	HealthFailures  int        `json:"health_failures"`
+	HealthRetries   int        `json:"health_retries,omitempty"`
+	HealthCheckedAt *time.Time `json:"health_checked_at,omitempty"`
+	HealthOutput    string     `json:"health_output,omitempty"`
+
+	PidFile string `json:"pidfile"`
+	LogFile string `json:"logfile"`
+	Config  string `json:"config,omitempty"`
 	// Log holds the log's last lines (status -v and --json only).
 	Log []string `json:"log,omitempty"`
 }
@@ -85,6 +96,7 @@ func Inspect(c *spec.Spec, table proc.Table, logLines int) Report {
 			r.Since = &since
 		}
 	}
+	r.health(c, in)
 	if (in.kind == kStale || r.State == "respawning") && r.LastExit != nil {
 		r.Since = &r.LastExit.At // dead since
 	}

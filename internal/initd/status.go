@@ -34,6 +34,8 @@ func (c *service) statusLine(in instance) (line string, code exitcode.Code) {
 			line += ", without its supervisor"
 		case in.stopping():
 			line = fmt.Sprintf("%s is stopping (pid %d)", c.Name, in.pid)
+		case in.unhealthy():
+			line += ", unhealthy" // still 0: README, "Health checks"
 		}
 	case kStarting:
 		line, code = fmt.Sprintf("%s is starting", c.Name), exitcode.StatusRunning

@@ -71,6 +71,12 @@ func WriteVerbose(w io.Writer, rep Report, colour bool, now time.Time) {
 		restarts += fmt.Sprintf("; last exit: %s, %s", rep.LastExit.How, when(rep.LastExit.At, now))
 	}
 	field("Restarts", "%s", restarts)
+	if rep.Health != "" {
+		field("Health", "%s", healthLine(rep, now))
+		if rep.HealthOutput != "" {
+			fmt.Fprintf(w, "%14s%s\n", "", rep.HealthOutput)
+		}
+	}
 	field("Pidfile", "%s", rep.PidFile)
 	field("Log", "%s", rep.LogFile)
 	writeTree(w, rep.Processes)

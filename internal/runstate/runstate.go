@@ -54,7 +54,24 @@ type State struct {
 	LastExit   string
 	LastExitAt int64
 	RetryAt    int64
+
+	// The health check (README, "Health checks"): Health is "" when the
+	// service has none, else pending (no result yet for this daemon),
+	// healthy or unhealthy; HealthFails counts the checks failed in a
+	// row, HealthAt is when the last one ended (Unix milliseconds) and
+	// HealthOutput what it said (see Output).
+	Health       string
+	HealthFails  int
+	HealthAt     int64
+	HealthOutput string
 }
+
+// MaxOutput bounds HealthOutput, in bytes.
+const MaxOutput = 1024
+
+// Output is s as the sidecar keeps a check's output: on one line, at most
+// MaxOutput bytes, a cut marked with "...".
+func Output(s string) string { return capped(oneLine(s), MaxOutput-3) }
 
 // The phases a supervisor records, in the order a daemon goes through them.
 const (
@@ -90,6 +107,12 @@ func (s *State) Encode() []byte {
 	fmt.Fprintf(&b, "reloads=%d\n", s.Reloads)
 	if s.ReloadError != "" {
 		fmt.Fprintf(&b, "reload_error=%s\n", capped(oneLine(s.ReloadError), 1024))
+	}
+	if s.Health != "" {
+		fmt.Fprintf(&b, "health=%s\nhealth_fails=%d\nhealth_at=%d\n", oneLine(s.Health), s.HealthFails, s.HealthAt)
+		if s.HealthOutput != "" {
+			fmt.Fprintf(&b, "health_output=%s\n", capped(oneLine(s.HealthOutput), MaxOutput))
+		}
 	}
 	return b.Bytes()
 }
@@ -210,7 +233,7 @@ func capped(s string, n int) string {
 	return s[:n] + "..."
 }
 
-// readReport reads the fields status -v tells.
+// readReport reads the fields status -v tells, and the health check's.
 func (s *State) readReport(k, v string) {
 	switch k {
 	case "started":
@@ -223,5 +246,13 @@ func (s *State) readReport(k, v string) {
 		s.LastExitAt, _ = strconv.ParseInt(v, 10, 64)
 	case "retry_at":
 		s.RetryAt, _ = strconv.ParseInt(v, 10, 64)
+	case "health":
+		s.Health = v
+	case "health_fails":
+		s.HealthFails, _ = strconv.Atoi(v)
+	case "health_at":
+		s.HealthAt, _ = strconv.ParseInt(v, 10, 64)
+	case "health_output":
+		s.HealthOutput = v
 	}
 }

@@ -66,6 +66,15 @@ type Spec struct {
 	Check        func() error `json:"-"` // a Go program's configuration check
 	CheckCommand []string     // CHECK_CMD: a program and its arguments
 
+	// Health is a Go program's health check, run inside its daemon; it
+	// wins over HealthCommand (HEALTH_CMD). The interval, timeout and
+	// retries apply to either (README, "Health checks").
+	Health         func(ctx context.Context) error `json:"-"`
+	HealthCommand  []string
+	HealthInterval time.Duration
+	HealthTimeout  time.Duration
+	HealthRetries  int
+
 	Header   Header // the LSB comment header, every field final
 	InitInfo string // a program's own embedded header block, if any
 
@@ -149,6 +158,7 @@ func (s *Spec) fillDefaults(uid int, getenv func(string) string) {
 	if s.Restart == "" {
 		s.Restart = RestartStopStart
 	}
+	s.fillHealthDefaults()
 }
 
 func (s *Spec) check() error {
@@ -174,6 +184,9 @@ func (s *Spec) check() error {
 	}
 	if err := CheckFDStoreMax(s.FDStoreMax); err != nil {
 		return s.fail("FDSTORE_MAX", err)
+	}
+	if key, err := s.checkHealth(); err != nil {
+		return s.fail(key, err)
 	}
 	if sock, held := s.heldReadyAddr(); held {
 		return s.fail("READY", fmt.Errorf("%s is the LISTEN socket %s: the supervisor's socket accepts connections before the daemon runs, so it would always look ready; use READY=notify or exec", s.Ready, sock))

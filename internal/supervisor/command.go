@@ -31,16 +31,38 @@ func command(c *spec.Spec, exe string) (*exec.Cmd, error) {
 		cmd.Args = daemon.RoleArgs(os.Args, daemon.Daemon)
 		env = append(env, daemon.RoleEnv+"=daemon")
 	}
-	cmd.Dir = c.Dir
 	cmd.Env = env
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
-	cred, home, err := c.Credential()
-	if err != nil {
+	if err := asDaemon(cmd, c, &syscall.SysProcAttr{Setsid: true}); err != nil {
 		return nil, err
 	}
-	if cred != nil {
-		cmd.SysProcAttr.Credential = cred
-		cmd.Env = append(cmd.Env, "HOME="+home.HomeDir, "USER="+home.Username, "LOGNAME="+home.Username)
+	return cmd, nil
+}
+
+// healthCommand builds HEALTH_CMD's exec.Cmd: run as the daemon runs,
+// with its environment, in a process group of its own (README, "Health
+// checks").
+func healthCommand(c *spec.Spec) (*exec.Cmd, error) {
+	cmd := exec.Command(c.HealthCommand[0], c.HealthCommand[1:]...)
+	cmd.Env = daemon.Environ(c.Env)
+	if err := asDaemon(cmd, c, &syscall.SysProcAttr{Setpgid: true}); err != nil {
+		return nil, err
 	}
 	return cmd, nil
+}
+
+// asDaemon makes cmd run as the daemon does: in CHDIR, as USER and GROUP
+// (with the user's supplementary groups) and their HOME, USER and
+// LOGNAME; attr says how it is detached from the supervisor.
+func asDaemon(cmd *exec.Cmd, c *spec.Spec, attr *syscall.SysProcAttr) error {
+	cmd.Dir = c.Dir
+	cmd.SysProcAttr = attr
+	cred, home, err := c.Credential()
+	if err != nil {
+		return err
+	}
+	if cred != nil {
+		attr.Credential = cred
+		cmd.Env = append(cmd.Env, "HOME="+home.HomeDir, "USER="+home.Username, "LOGNAME="+home.Username)
+	}
+	return nil
 }

@@ -58,17 +58,13 @@ func (sv *Supervisor) spawnCommand() (*exec.Cmd, error) {
 	}
 	growPipe(w)
 	cmd.Stdout, cmd.Stderr = w, w
-	gate, err := sv.addGate(cmd)
-	var report *os.File
-	var catching <-chan struct{}
-	if err == nil {
-		report, catching, err = sv.addReport(cmd)
-	}
+	ends, catching, hc, err := sv.addChannels(cmd)
 	if err == nil {
 		err = sv.startProcess(cmd)
 	}
-	gate.Close() // the daemon's ends
-	report.Close()
+	for _, f := range ends {
+		f.Close() // the daemon's ends
+	}
 	w.Close()
 	var refused *exitcode.Error // NICE
 	if err != nil && !errors.As(err, &refused) {
@@ -76,17 +72,40 @@ func (sv *Supervisor) spawnCommand() (*exec.Cmd, error) {
 	}
 	if err != nil {
 		r.Close()
+		hc.close()
 		sv.openGate(false)
 		return nil, err
 	}
 	copied, tail := make(chan struct{}), newTail()
 	sv.d.copied, sv.d.tail, sv.d.catching, sv.d.held = copied, tail, catching, 0
+	sv.d.health = hc
 	go func() {
 		logfile.Copy(sv.output(), r, tail)
 		r.Close()
 		close(copied)
 	}()
 	return cmd, nil
+}
+
+// addChannels gives a Go daemon's command its ends of the start gate, the
+// reload report pipe and the health channel, and returns them for the
+// caller to close once the command has started, with what the supervisor
+// learns through them. Any other daemon gets none.
+func (sv *Supervisor) addChannels(cmd *exec.Cmd) (ends []*os.File, catching <-chan struct{}, hc *healthConn, err error) {
+	gate, err := sv.addGate(cmd)
+	var report, channel *os.File
+	if err == nil {
+		report, catching, err = sv.addReport(cmd)
+	}
+	if err == nil {
+		channel, hc, err = sv.addHealth(cmd)
+	}
+	for _, f := range []*os.File{gate, report, channel} {
+		if f != nil {
+			ends = append(ends, f)
+		}
+	}
+	return ends, catching, hc, err
 }
 
 // startProcess starts cmd with the umask and nice level the daemon
@@ -126,6 +145,7 @@ func (sv *Supervisor) record() error {
 	sv.state.Daemon = pid
 	sv.state.DaemonStart, _ = proc.StartTime(pid)
 	sv.state.Started = sv.d.since.UnixMilli()
+	sv.resetHealth() // a new daemon: pending
 	// The sidecar first: it alone proves a daemon whose supervisor is
 	// killed before the pidfile is written (fsynced, it takes longer).
 	if err := runstate.Write(sv.c.StateFile(), &sv.state); err != nil {

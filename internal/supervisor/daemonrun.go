@@ -27,6 +27,9 @@ type daemonRun struct {
 
 	// notified is closed when a READY=notify daemon says it is ready.
 	notified <-chan struct{}
+
+	// health is a Go daemon's health channel, nil for any other daemon.
+	health *healthConn
 }
 
 // catchesReload reports whether the daemon may be sent the reload

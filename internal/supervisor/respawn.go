@@ -36,13 +36,13 @@ func (sv *Supervisor) shouldRespawn() bool {
 	return sv.c.Respawn.After(proc.ShellStatus(sv.d.status))
 }
 
-// respawn restarts the dead daemon after a back-off. It returns false when
-// a stop arrived meanwhile (everything is cleaned up then).
-func (sv *Supervisor) respawn() bool {
+// respawn restarts the dead daemon after a back-off; how says how it
+// ended. It returns false when a stop arrived meanwhile (everything is
+// cleaned up then).
+func (sv *Supervisor) respawn(how string) bool {
 	sv.backoff.ended(time.Since(sv.d.since))
 	for {
 		delay := sv.backoff.next()
-		how := proc.DescribeExit(sv.d.status)
 		sv.state.Phase, sv.state.Exit = runstate.Respawning, how
 		sv.lastExit(how)
 		sv.state.RetryAt = time.Now().Add(delay).UnixMilli()

@@ -53,7 +53,7 @@ func (sv *Supervisor) replace(req *restartRequest) (alive bool, err error) {
 		return true, errIncompatible
 	}
 	// What the encoding leaves out is the Go program's, and unchanged.
-	next.Run, next.Reload, next.Check = sv.c.Run, sv.c.Reload, sv.c.Check
+	next.Run, next.Reload, next.Check, next.Health = sv.c.Run, sv.c.Reload, sv.c.Check, sv.c.Health
 	next.Stdout, next.Stderr = sv.c.Stdout, sv.c.Stderr
 	prevExe := sv.exe
 	if req.exe != "" {

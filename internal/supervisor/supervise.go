@@ -37,6 +37,7 @@ type Supervisor struct {
 	state   runstate.State
 	sigs    chan os.Signal
 	backoff backoff // the wait before each respawn
+	health  health  // the daemon's health check (health.go)
 	reaper  *reaper // Linux: reaps every child, adopted ones too
 
 	gate    *os.File // the start gate's write end, while a Go daemon starts
@@ -172,9 +173,16 @@ func (sv *Supervisor) Loop() int {
 	sv.repairFiles() // what changed before the watch began
 	trimMemory()     // the long watch needs little of what start-up did
 	for ; ; tidy() { // after each wakeup
+		sv.health.arm() // the daemon is ready here
 		select {
 		case <-sv.guard.changed():
 			sv.repairFiles()
+		case <-sv.health.due():
+			sv.checkHealth()
+		case res := <-sv.health.result():
+			if !sv.healthChecked(res) {
+				return 0
+			}
 		case line := <-sv.reloads.reports:
 			sv.reloads.reported(line)
 		case <-sv.d.heldBack():
@@ -182,19 +190,22 @@ func (sv *Supervisor) Loop() int {
 		case <-sv.reloads.graceOver():
 			sv.reloads.through()
 		case req := <-sv.restarts:
+			sv.health.cancel()
 			if !sv.restart(req) {
 				return 0
 			}
 		case err := <-sv.d.exited:
+			sv.health.cancel()
 			sv.reaped(err)
 			if !sv.shouldRespawn() {
 				return sv.crashed()
 			}
-			if !sv.respawn() {
+			if !sv.respawn(proc.DescribeExit(sv.d.status)) {
 				return 0
 			}
 		case sig := <-sv.sigs:
 			if isStopSignal(sig) {
+				sv.health.cancel()
 				sv.stopDaemon()
 				sv.cleanup()
 				return 0
@@ -223,6 +234,7 @@ func (sv *Supervisor) crashed() int {
 func (sv *Supervisor) reaped(err error) {
 	sv.d.dead, sv.d.status = true, err
 	sv.d.held = 0
+	sv.d.health.close()
 	sv.reloads.ended(sv.state.Daemon, err, sv.superseded())
 }
 

@@ -41,6 +41,9 @@ var cases = map[string]func(dir string) int{
 	"reload-kills":  caseReloadKills,
 	"reload-lives":  caseReloadLives,
 	"start-timeout": caseStartTimeout,
+	// healthcase_test.go
+	"health-restart": caseHealthRestart,
+	"health-stop":    caseHealthStop,
 }
 
 // runCase runs a case and returns its output, failing unless it exits

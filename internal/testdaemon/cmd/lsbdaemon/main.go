@@ -36,6 +36,7 @@ func parseTimes(svc *lsb.Service, stopSchedule, ready string) {
 
 func main() {
 	o := testdaemon.Options{}
+	var hc healthFlags
 	o.Flags(flag.CommandLine)
 	name := flag.String("name", "lsbdaemon", "service `NAME`")
 	pidFile := flag.String("pidfile", "", "pidfile `PATH`")
@@ -49,6 +50,8 @@ func main() {
 	overlap := flag.Bool("overlap", false, "restart with RestartOverlap")
 	storeMax := flag.Int("fdstore-max", 0, "Service.FDStoreMax; with it the daemon stores a file with lsb.Store")
 	whenListening := flag.String("when-listening", "", "Ready: lsb.WhenListening(`ADDR`), a bad ADDR included (the error is the action's)")
+	hc.flags(flag.CommandLine)
+	respawn := flag.Bool("respawn", false, "Respawn: RespawnOnFailure")
 	roleDelay := flag.Duration("role-delay", 0, "in the daemon role, sleep `DUR` before lsb.Invoke, as a loaded machine may delay a daemon that has not yet caught its signals")
 	flag.Parse()
 	if *roleDelay > 0 && os.Getenv(daemon.RoleEnv) == "daemon" {
@@ -80,8 +83,42 @@ func main() {
 	if !*noReload {
 		svc.Reload = o.Hup
 	}
+	hc.set(&svc)
+	if *respawn {
+		svc.Respawn = lsb.RespawnOnFailure
+	}
 	if *listen != "" || *storeMax > 0 {
 		withSockets(&svc, strings.Fields(*listen), *overlap, *storeMax)
 	}
 	os.Exit(int(lsb.Invoke(svc, flag.Args())))
+}
+
+// healthFlags are the health check's flags.
+type healthFlags struct {
+	file              string
+	interval, timeout time.Duration
+	retries           int
+}
+
+// flags registers them on fs.
+func (h *healthFlags) flags(fs *flag.FlagSet) {
+	fs.StringVar(&h.file, "health-file", "", "Health: fails, naming this process, while `PATH` does not exist")
+	fs.DurationVar(&h.interval, "health-interval", 0, "Service.HealthInterval")
+	fs.DurationVar(&h.timeout, "health-timeout", 0, "Service.HealthTimeout")
+	fs.IntVar(&h.retries, "health-retries", 0, "Service.HealthRetries")
+}
+
+// set gives svc, with -health-file, a Health that fails while the file is
+// missing, saying which process ran it: the daemon.
+func (h healthFlags) set(svc *lsb.Service) {
+	if h.file == "" {
+		return
+	}
+	svc.HealthInterval, svc.HealthTimeout, svc.HealthRetries = h.interval, h.timeout, h.retries
+	svc.Health = func(ctx context.Context) error {
+		if _, err := os.Stat(h.file); err != nil {
+			return fmt.Errorf("pid %d: %s is missing", os.Getpid(), h.file)
+		}
+		return nil
+	}
 }
