@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/lsbinit/lsbinit/internal/exitcode"
+	"github.com/lsbinit/lsbinit/internal/initd"
 )
 
 // HealthMain runs `lsbinit health [--config-dir DIR]`, the verb for
@@ -31,7 +32,7 @@ func HealthMain(args []string, getenv func(string) string, stdout, stderr io.Wri
 	}
 	code := exitcode.OK
 	for _, u := range units {
-		running, health, detail := healthOf(u.spec)
+		running, health, detail := initd.Health(u.spec)
 		switch {
 		case !running:
 			fmt.Fprintf(stdout, "%s: not running%s\n", u.name, suffix(detail))
