@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -18,6 +20,7 @@ import (
 	"github.com/lsbinit/lsbinit/internal/initd"
 	"github.com/lsbinit/lsbinit/internal/runstate"
 	"github.com/lsbinit/lsbinit/internal/spec"
+	"github.com/lsbinit/lsbinit/pidfile"
 )
 
 // DefaultStopTimeout is the budget of the stop on SIGTERM: inside
@@ -43,7 +46,12 @@ type boot struct {
 	host   *initd.Host
 
 	mu       sync.Mutex
-	stopping bool // the stop of every service has begun
+	stopping bool            // the stop of every service has begun
+	copies   []chan struct{} // each closed once a supervisor's output is all on stdout
+
+	// stderrMu keeps config.Load, whose defaults read os.Stderr, from
+	// running while daemon.Spawn swaps it for a supervisor's pipe.
+	stderrMu sync.Mutex
 }
 
 // Main runs `lsbinit boot [--config-dir DIR] [--stop-timeout D]
@@ -84,7 +92,13 @@ func (b *boot) run() exitcode.Code {
 	becomeReaper()
 	b.kids.reapOnSignal()
 	b.host = &initd.Host{Args: b.supervisorArgs, Spawn: b.spawn, Started: b.started, Run: b.runCommand}
-	l, err := bootctl.Listen(bootctl.Address(os.Geteuid(), b.getenv))
+	addr := bootctl.Address(os.Geteuid(), b.getenv)
+	// A user's default directory, /tmp/lsbinit-UID, is not there yet in
+	// a new container: make it as a supervisor makes a pidfile's.
+	if _, err := os.Stat(filepath.Dir(addr)); errors.Is(err, fs.ErrNotExist) {
+		pidfile.EnsureDir(filepath.Dir(addr))
+	}
+	l, err := bootctl.Listen(addr)
 	switch {
 	case errors.Is(err, bootctl.ErrRunning):
 		b.errs.printf("%v", err)
@@ -171,7 +185,7 @@ func (b *boot) isStopping() bool {
 func (b *boot) act(u *unit, args []string, stdout, stderr io.Writer, fresh bool) exitcode.Code {
 	c := *u.spec
 	if fresh {
-		res, err := config.Load(config.Options{File: u.file, Getenv: b.getenv, UID: os.Geteuid()})
+		res, err := b.loadConfig(u.file)
 		switch {
 		case err == nil:
 			c = *res.Spec
@@ -184,6 +198,14 @@ func (b *boot) act(u *unit, args []string, stdout, stderr io.Writer, fresh bool)
 	}
 	c.Stdout, c.Stderr = stdout, stderr
 	return initd.InvokeHosted(&c, c.Complete(), args, b.host)
+}
+
+// loadConfig reads a service's config as it is now, never while a
+// supervisor is spawned (see stderrMu).
+func (b *boot) loadConfig(file string) (*config.Result, error) {
+	b.stderrMu.Lock()
+	defer b.stderrMu.Unlock()
+	return config.Load(config.Options{File: file, Getenv: b.getenv, UID: os.Geteuid()})
 }
 
 func hasWord(args []string, w string) bool {

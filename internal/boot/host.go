@@ -3,7 +3,9 @@ package boot
 import (
 	"os"
 	"os/exec"
+	"slices"
 	"strconv"
+	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -23,7 +25,9 @@ func (b *boot) spawn(name string, args, env []string) (*daemon.Child, error) {
 	growPipe(w)
 	env = append(env, daemon.EchoEnv+"="+strconv.Itoa(int(w.Fd())))
 	b.kids.mu.Lock()
+	b.stderrMu.Lock()
 	child, err := daemon.Spawn(args, env)
+	b.stderrMu.Unlock()
 	if err == nil {
 		b.kids.spawned(child.Process.Pid, b.byName[name])
 	}
@@ -33,8 +37,41 @@ func (b *boot) spawn(name string, args, env []string) (*daemon.Child, error) {
 		r.Close()
 		return nil, err
 	}
-	go b.out.copyLines(name, r)
+	copied := make(chan struct{})
+	b.mu.Lock()
+	b.copies = append(slices.DeleteFunc(b.copies, isClosed), copied)
+	b.mu.Unlock()
+	go func() {
+		defer close(copied)
+		b.out.copyLines(name, r)
+	}()
 	return child, nil
+}
+
+// drain waits, within at most, until every supervisor's output is all on
+// stdout (a copy ends once its supervisor has exited): a daemon's last
+// lines, written as it stopped, may come after its stop was reported.
+func (b *boot) drain(within time.Duration) {
+	b.mu.Lock()
+	copies := slices.Clone(b.copies)
+	b.mu.Unlock()
+	deadline := time.After(within)
+	for _, c := range copies {
+		select {
+		case <-c:
+		case <-deadline:
+			return
+		}
+	}
+}
+
+func isClosed(c chan struct{}) bool {
+	select {
+	case <-c:
+		return true
+	default:
+		return false
+	}
 }
 
 // started is told that a supervisor runs its service now.

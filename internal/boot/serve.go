@@ -2,10 +2,8 @@ package boot
 
 import (
 	"fmt"
-	"os"
 
 	"github.com/lsbinit/lsbinit/internal/bootctl"
-	"github.com/lsbinit/lsbinit/internal/config"
 	"github.com/lsbinit/lsbinit/internal/exitcode"
 )
 
@@ -40,7 +38,7 @@ func (b *boot) answer(call *bootctl.Call) {
 
 // pidFile is u's pidfile as its config says now, or as boot began.
 func (b *boot) pidFile(u *unit) string {
-	res, err := config.Load(config.Options{File: u.file, Getenv: b.getenv, UID: os.Geteuid()})
+	res, err := b.loadConfig(u.file)
 	if err != nil {
 		return u.spec.PidFile
 	}

@@ -24,6 +24,7 @@ func (b *boot) shutdown(code exitcode.Code, sigs <-chan os.Signal) exitcode.Code
 	if !b.stopAll(sigs) && code == exitcode.OK {
 		code = exitcode.Failed
 	}
+	b.drain(500 * time.Millisecond)
 	b.out.printf("exiting with status %d", code)
 	return code
 }
