@@ -86,13 +86,6 @@ func (k *kids) report(pid int, u *unit, ws unix.WaitStatus) {
 	go func() { k.deaths <- death{u: u, pid: pid, status: ws} }()
 }
 
-// forget drops what is known of a supervisor whose start failed.
-func (k *kids) forget(pid int) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	delete(k.early, pid)
-}
-
 // reapEach reaps each of pids that has ended, except exempt ones; the
 // caller holds k.mu.
 func (k *kids) reapEach(pids []int) {

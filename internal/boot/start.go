@@ -1,7 +1,6 @@
 package boot
 
 import (
-	"io"
 	"os"
 	"sync"
 
@@ -86,5 +85,3 @@ func (b *boot) actLogged(u *unit, action string) exitcode.Code {
 	defer errs.Flush()
 	return b.act(u, []string{action}, out, errs, action != "start")
 }
-
-var _ io.Writer = (*lines)(nil)
