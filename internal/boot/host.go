@@ -1,6 +1,7 @@
 package boot
 
 import (
+	"errors"
 	"os"
 	"os/exec"
 	"slices"
@@ -11,6 +12,9 @@ import (
 
 	"github.com/lsbinit/lsbinit/internal/daemon"
 )
+
+// errHalted is a spawn's error once boot is stopping every service.
+var errHalted = errors.New("lsbinit boot is stopping every service")
 
 // spawn starts a supervisor for the service named name as boot's child,
 // with a pipe on which it echoes the daemon's output (daemon.EchoEnv) for
@@ -25,6 +29,12 @@ func (b *boot) spawn(name string, args, env []string) (*daemon.Child, error) {
 	growPipe(w)
 	env = append(env, daemon.EchoEnv+"="+strconv.Itoa(int(w.Fd())))
 	b.kids.mu.Lock()
+	if b.kids.halted {
+		b.kids.mu.Unlock()
+		w.Close()
+		r.Close()
+		return nil, errHalted
+	}
 	b.stderrMu.Lock()
 	child, err := daemon.Spawn(args, env)
 	b.stderrMu.Unlock()

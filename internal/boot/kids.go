@@ -18,6 +18,7 @@ type kids struct {
 	early  map[int]unix.WaitStatus // supervisors reaped before that was known
 	exempt map[int]bool            // commands that an action waits for
 	deaths chan death              // supervisors of running services that ended
+	halted bool                    // no more supervisors may be spawned
 }
 
 // death is how a running service's supervisor ended.
@@ -84,6 +85,19 @@ func (k *kids) report(pid int, u *unit, ws unix.WaitStatus) {
 		return
 	}
 	go func() { k.deaths <- death{u: u, pid: pid, status: ws} }()
+}
+
+// halt stops the starts under way (a supervisor that is starting its
+// daemon stops it at SIGTERM, and its start fails) and refuses new ones.
+func (k *kids) halt() {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.halted = true
+	for pid := range k.sups {
+		if !k.live[pid] {
+			unix.Kill(pid, unix.SIGTERM) // our unreaped child: the PID is its
+		}
+	}
 }
 
 // reapEach reaps each of pids that has ended, except exempt ones; the

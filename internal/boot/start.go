@@ -12,11 +12,17 @@ import (
 // startAll starts every unit once the units it starts after are ready,
 // those with nothing between them at once. It returns the exit code of
 // the first start that failed (or of a service that ended meanwhile), and
-// whether a stop signal came; either way the starts not begun are not.
+// whether a stop signal came; either way the starts not begun are not,
+// and those under way are stopped.
 func (b *boot) startAll(sigs chan os.Signal) (first exitcode.Code, stopped bool) {
 	cancel := make(chan struct{})
 	var once sync.Once
-	abort := func() { once.Do(func() { close(cancel) }) }
+	abort := func() {
+		once.Do(func() {
+			close(cancel)
+			b.kids.halt()
+		})
+	}
 	ready := map[*unit]chan struct{}{}
 	for _, u := range b.units {
 		ready[u] = make(chan struct{})
@@ -39,7 +45,7 @@ func (b *boot) startAll(sigs chan os.Signal) (first exitcode.Code, stopped bool)
 		select {
 		case code := <-results:
 			n++
-			if code != exitcode.OK && first == exitcode.OK {
+			if code != exitcode.OK && first == exitcode.OK && !stopped {
 				first = code
 				b.errs.printf("a start failed (exit %d); stopping what has started", code)
 				abort()
