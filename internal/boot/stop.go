@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/lsbinit/lsbinit/internal/exitcode"
+	"github.com/lsbinit/lsbinit/internal/initd"
 	"github.com/lsbinit/lsbinit/internal/proc"
 	"github.com/lsbinit/lsbinit/internal/runstate"
 	"github.com/lsbinit/lsbinit/internal/spec"
@@ -119,10 +120,14 @@ func kill(c *spec.Spec) {
 	}
 }
 
-// reloadAll reloads every service that has a reload (SIGHUP to boot).
+// reloadAll reloads every running service that has a reload (SIGHUP to
+// boot); one stopped from inside the container is left alone.
 func (b *boot) reloadAll() {
 	for _, u := range b.units {
-		if !u.spec.NoReload && !b.isStopping() {
+		if u.spec.NoReload || b.isStopping() {
+			continue
+		}
+		if running, _, _ := initd.Health(u.spec); running {
 			b.actLogged(u, "reload")
 		}
 	}
