@@ -10,15 +10,7 @@ import (
 // serve carries out the actions asked on the control socket, each in its
 // own goroutine: those on one service are serialised by its action lock,
 // as anywhere else.
-func (b *boot) serve(l *bootctl.Listener) {
-	for {
-		call, err := l.Accept()
-		if err != nil {
-			return
-		}
-		go b.answer(call)
-	}
-}
+func (b *boot) serve(l *bootctl.Listener) { l.Serve(b.answer) }
 
 // answer carries out one asked action, if the service is boot's own: the
 // same name and the same pidfile.

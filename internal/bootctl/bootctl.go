@@ -143,19 +143,23 @@ type Call struct {
 	conn           *net.UnixConn
 }
 
-// Accept waits for the next request from this user or root; a request
-// from anyone else, or one that is not well formed, is declined here.
-func (l *Listener) Accept() (*Call, error) {
+// Serve carries out each request from this user or root with handle, in
+// a goroutine of its own, until the listener is closed. A request from
+// anyone else, or one that is not well formed, is declined here.
+func (l *Listener) Serve(handle func(*Call)) {
 	for {
 		conn, err := l.l.AcceptUnix()
 		if err != nil {
-			return nil, err
+			return
 		}
-		if call := read(conn); call != nil {
-			return call, nil
-		}
-		conn.Write([]byte(declined + "\n"))
-		conn.Close()
+		go func() {
+			if call := read(conn); call != nil {
+				handle(call)
+				return
+			}
+			conn.Write([]byte(declined + "\n"))
+			conn.Close()
+		}()
 	}
 }
 
