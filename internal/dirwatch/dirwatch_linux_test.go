@@ -187,7 +187,7 @@ func isPaused(d *dnotify) bool {
 
 // TestDnotifyStorm checks that a dnotify watch that gets more than
 // stormMax signals a second for other files stops listening, still sees
-// its own file go (by a look once a second), and listens again.
+// its own file go (by a look every stormLook), and listens again.
 func TestDnotifyStorm(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "s.pid"), []byte("1\n"), 0o644)

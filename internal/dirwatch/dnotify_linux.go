@@ -30,7 +30,7 @@ type dnotify struct {
 	now    []stamp // look's, kept so that a look allocates nothing
 	window time.Time
 	others int  // signals in window for other files
-	paused bool // a storm: the watch looks once a second instead
+	paused bool // a storm: the watch looks every stormLook instead
 	closed bool
 }
 
@@ -52,10 +52,13 @@ const dnEvents = dnDelete | dnRename | dnMultishot
 // the directory: hundreds of services starting or stopping at once there.
 // Each signal wakes every dnotify watch of the directory, so a watch that
 // sees a storm stops listening for stormPause and looks at its own files
-// once a second instead, and the cost of a storm stays bounded.
+// every stormLook instead: its cost is bounded (ten looks a second, each
+// a few statx calls, whatever the storm), and a file of its own removed
+// meanwhile is back within stormLook.
 const (
 	stormMax   = 10
 	stormPause = 10 * time.Second
+	stormLook  = 100 * time.Millisecond
 )
 
 // A stamp is what a change to a file changes.
@@ -127,9 +130,9 @@ func (d *dnotify) look() bool {
 	return changed
 }
 
-// sitOut looks once a second for stormPause, then listens again.
+// sitOut looks every stormLook for stormPause, then listens again.
 func (d *dnotify) sitOut() {
-	t := time.NewTicker(time.Second)
+	t := time.NewTicker(stormLook)
 	defer t.Stop()
 	end := time.NewTimer(stormPause)
 	defer end.Stop()
