@@ -30,7 +30,7 @@ type dnotify struct {
 	now    []stamp // look's, kept so that a look allocates nothing
 	window time.Time
 	others int  // signals in window for other files
-	paused bool // a storm: the watch looks every stormLook instead
+	paused bool // a storm: the watch looks instead (sitOut)
 	closed bool
 }
 
@@ -52,9 +52,9 @@ const dnEvents = dnDelete | dnRename | dnMultishot
 // the directory: hundreds of services starting or stopping at once there.
 // Each signal wakes every dnotify watch of the directory, so a watch that
 // sees a storm stops listening for stormPause and looks at its own files
-// every stormLook instead: its cost is bounded (ten looks a second, each
-// a few statx calls, whatever the storm), and a file of its own removed
-// meanwhile is back within stormLook.
+// instead: every stormLook for the first second (a file of its own removed
+// in the same burst is back at once), then once a second. Its cost is so
+// bounded whatever the storm: a few statx calls a look.
 const (
 	stormMax   = 10
 	stormPause = 10 * time.Second
@@ -130,16 +130,22 @@ func (d *dnotify) look() bool {
 	return changed
 }
 
-// sitOut looks every stormLook for stormPause, then listens again.
+// sitOut looks every stormLook for a second, then every second until
+// stormPause is over, then listens again.
 func (d *dnotify) sitOut() {
 	t := time.NewTicker(stormLook)
 	defer t.Stop()
 	end := time.NewTimer(stormPause)
 	defer end.Stop()
+	slower := time.Now().Add(time.Second)
 	for {
 		select {
-		case <-t.C:
+		case now := <-t.C:
 			d.look()
+			if !slower.IsZero() && now.After(slower) {
+				t.Reset(time.Second)
+				slower = time.Time{}
+			}
 		case <-end.C:
 			d.mu.Lock()
 			if !d.closed {
