@@ -67,7 +67,7 @@ func (r *runner) logs(n int, follow bool) exitcode.Code {
 			// Under systemd the output went to the journal only.
 			return r.journal(n, follow)
 		}
-		fmt.Fprintf(c.Stderr, "%s: LOGFILE is none: the daemon's output is discarded\n", c.Name)
+		fmt.Fprintf(c.Stderr, "%s: LOGFILE is none: no file keeps the daemon's output (under lsbinit boot it is on boot's stdout: docker logs)\n", c.Name)
 		return exitcode.NotConfigured
 	}
 	f, err := os.Open(c.LogFile)
