@@ -22,6 +22,9 @@ func (b *boot) shutdown(code exitcode.Code, sigs <-chan os.Signal) exitcode.Code
 	b.mu.Lock()
 	b.stopping = true
 	b.mu.Unlock()
+	// No supervisor may start from now on: not even for an action asked
+	// from inside just before, which would outlive the stop of its service.
+	b.kids.halt()
 	if !b.stopAll(sigs) && code == exitcode.OK {
 		code = exitcode.Failed
 	}
