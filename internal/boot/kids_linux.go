@@ -2,11 +2,10 @@ package boot
 
 import (
 	"os"
-	"path/filepath"
-	"strconv"
-	"strings"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/lsbinit/lsbinit/internal/proc"
 )
 
 // reap reaps every child that has ended, except the commands an action
@@ -15,21 +14,11 @@ import (
 func (k *kids) reap() {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	tasks, _ := filepath.Glob("/proc/self/task/*/children")
-	if len(tasks) == 0 {
-		k.reapAny()
+	if pids, ok := proc.ChildPIDs(); ok {
+		k.reapEach(pids)
 		return
 	}
-	var pids []int
-	for _, t := range tasks {
-		b, _ := os.ReadFile(t)
-		for _, f := range strings.Fields(string(b)) {
-			if pid, err := strconv.Atoi(f); err == nil {
-				pids = append(pids, pid)
-			}
-		}
-	}
-	k.reapEach(pids)
+	k.reapAny()
 }
 
 // becomeReaper makes boot the reaper of orphans when it is not PID 1

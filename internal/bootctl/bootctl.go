@@ -174,7 +174,7 @@ func read(conn *net.UnixConn) *Call {
 	if err != nil {
 		return nil
 	}
-	fds := rights(oob[:oobn])
+	fds := proc.PassedFDs(oob[:oobn])
 	call := &Call{conn: conn}
 	if json.Unmarshal(body[:n], &call.Request) != nil || len(fds) != 2 {
 		for _, fd := range fds {
@@ -185,24 +185,6 @@ func read(conn *net.UnixConn) *Call {
 	conn.SetReadDeadline(time.Time{})
 	call.Stdout, call.Stderr = os.NewFile(uintptr(fds[0]), "stdout"), os.NewFile(uintptr(fds[1]), "stderr")
 	return call
-}
-
-// rights returns the descriptors in a control message.
-func rights(oob []byte) []int {
-	msgs, err := unix.ParseSocketControlMessage(oob)
-	if err != nil {
-		return nil
-	}
-	var fds []int
-	for _, m := range msgs {
-		if got, err := unix.ParseUnixRights(&m); err == nil {
-			for _, fd := range got {
-				unix.CloseOnExec(fd)
-				fds = append(fds, fd)
-			}
-		}
-	}
-	return fds
 }
 
 // Decline tells the asker that the service is not boot's own.

@@ -31,20 +31,36 @@ func Children() []int {
 	if errors.Is(err, unix.ECHILD) {
 		return nil
 	}
-	tasks, _ := filepath.Glob("/proc/self/task/*/children")
-	if len(tasks) == 0 {
+	all, ok := ChildPIDs()
+	if !ok {
 		return scanChildren()
 	}
 	var kids []int
-	for _, t := range tasks {
-		b, _ := os.ReadFile(t)
-		for _, f := range strings.Fields(string(b)) {
-			if pid, err := strconv.Atoi(f); err == nil && Running(pid) {
-				kids = append(kids, pid)
-			}
+	for _, pid := range all {
+		if Running(pid) {
+			kids = append(kids, pid)
 		}
 	}
 	return kids
+}
+
+// ChildPIDs lists every child of this process, those that have ended
+// unreaped included, from the kernel's per-thread children lists. ok is
+// false on a kernel without them.
+func ChildPIDs() (pids []int, ok bool) {
+	tasks, _ := filepath.Glob("/proc/self/task/*/children")
+	if len(tasks) == 0 {
+		return nil, false
+	}
+	for _, t := range tasks {
+		b, _ := os.ReadFile(t)
+		for _, f := range strings.Fields(string(b)) {
+			if pid, err := strconv.Atoi(f); err == nil {
+				pids = append(pids, pid)
+			}
+		}
+	}
+	return pids, true
 }
 
 // scanChildren is Children for kernels without the children lists.

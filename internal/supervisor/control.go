@@ -155,25 +155,10 @@ func parseRequest(b []byte) (*restartRequest, error) {
 // receivedFiles are the descriptors passed in the control messages oob.
 func receivedFiles(oob []byte) []*os.File {
 	var files []*os.File
-	for _, fd := range receivedFDs(oob) {
+	for _, fd := range proc.PassedFDs(oob) {
 		files = append(files, os.NewFile(uintptr(fd), "passed"))
 	}
 	return files
-}
-
-// receivedFDs are the descriptor numbers passed in oob.
-func receivedFDs(oob []byte) []int {
-	msgs, err := unix.ParseSocketControlMessage(oob)
-	if err != nil {
-		return nil
-	}
-	var all []int
-	for _, m := range msgs {
-		if fds, err := unix.ParseUnixRights(&m); err == nil {
-			all = append(all, fds...)
-		}
-	}
-	return all
 }
 
 // Close stops taking requests and removes the socket's file.

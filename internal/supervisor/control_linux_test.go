@@ -1,6 +1,7 @@
 package supervisor
 
 import (
+	"github.com/lsbinit/lsbinit/internal/proc"
 	"net"
 	"os"
 	"runtime"
@@ -65,14 +66,14 @@ func TestPeerAllowedRefusesOtherUser(t *testing.T) {
 	}
 }
 
-// receivedFDs skips the sender's credentials that a socket with
+// proc.PassedFDs skips the sender's credentials that a socket with
 // SO_PASSCRED receives beside the descriptors.
 func TestReceivedFDsSkipsCredentials(t *testing.T) {
 	oob := append(unix.UnixCredentials(&unix.Ucred{Pid: 1, Uid: 0, Gid: 0}), unix.UnixRights(11, 12)...)
 	oob = append(oob, unix.UnixCredentials(&unix.Ucred{Pid: 2})...)
-	got := receivedFDs(oob)
+	got := proc.PassedFDs(oob)
 	if len(got) != 2 || got[0] != 11 || got[1] != 12 {
-		t.Errorf("receivedFDs = %v, want [11 12]", got)
+		t.Errorf("PassedFDs = %v, want [11 12]", got)
 	}
 	if pid := senderPID(oob); pid != 1 {
 		t.Errorf("senderPID = %d, want the first credentials' PID, 1", pid)

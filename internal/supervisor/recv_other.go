@@ -6,6 +6,8 @@ import (
 	"syscall"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/lsbinit/lsbinit/internal/proc"
 )
 
 // recvOnce receives under syscall.ForkLock, and marks the passed
@@ -16,9 +18,7 @@ func recvOnce(fd int, p, oob []byte) (n, oobn int, err error) {
 	defer syscall.ForkLock.RUnlock()
 	n, oobn, _, _, err = unix.Recvmsg(fd, p, oob, 0)
 	if err == nil {
-		for _, passed := range receivedFDs(oob[:oobn]) {
-			unix.CloseOnExec(passed)
-		}
+		proc.PassedFDs(oob[:oobn]) // marks them close-on-exec
 	}
 	return n, oobn, err
 }
