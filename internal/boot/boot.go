@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -180,41 +181,38 @@ func (b *boot) isStopping() bool {
 
 // act carries out an action (args: [-q] ACTION) for u in this process,
 // with u's config read again when fresh (an action asked from inside the
-// container sees the config as it is now). A stop whose config no longer
-// reads uses the one boot began with.
+// container sees the config as it is now).
 func (b *boot) act(u *unit, args []string, stdout, stderr io.Writer, fresh bool) exitcode.Code {
-	c := *u.spec
-	if fresh {
-		res, err := b.loadConfig(u.file)
-		switch {
-		case err == nil:
-			c = *res.Spec
-		case !hasWord(args, "stop"):
-			for _, line := range strings.Split(err.Error(), "\n") {
-				fmt.Fprintf(stderr, "%s: %s\n", u.name, line)
-			}
-			return exitcode.NotConfigured
+	if !fresh {
+		return b.actWith(u, *u.spec, nil, args, stdout, stderr)
+	}
+	c, err := b.current(u)
+	return b.actWith(u, c, err, args, stdout, stderr)
+}
+
+// actWith carries out an action with c, u's config as current read it:
+// one that no longer reads (readErr) is refused, but for a stop.
+func (b *boot) actWith(u *unit, c spec.Spec, readErr error, args []string, stdout, stderr io.Writer) exitcode.Code {
+	if readErr != nil && !slices.Contains(args, "stop") {
+		for _, line := range strings.Split(readErr.Error(), "\n") {
+			fmt.Fprintf(stderr, "%s: %s\n", u.name, line)
 		}
+		return exitcode.NotConfigured
 	}
 	c.Stdout, c.Stderr = stdout, stderr
 	return initd.InvokeHosted(&c, c.Complete(), args, b.host)
 }
 
-// loadConfig reads a service's config as it is now, never while a
-// supervisor is spawned (see stderrMu).
-func (b *boot) loadConfig(file string) (*config.Result, error) {
+// current is u's config as it reads now; a config that no longer reads
+// gives the one boot began with, and why (a stop goes on with it).
+func (b *boot) current(u *unit) (spec.Spec, error) {
 	b.stderrMu.Lock()
 	defer b.stderrMu.Unlock()
-	return config.Load(config.Options{File: file, Getenv: b.getenv, UID: os.Geteuid()})
-}
-
-func hasWord(args []string, w string) bool {
-	for _, a := range args {
-		if a == w {
-			return true
-		}
+	res, err := config.Load(config.Options{File: u.file, Getenv: b.getenv, UID: os.Geteuid()})
+	if err != nil {
+		return *u.spec, err
 	}
-	return false
+	return *res.Spec, nil
 }
 
 // supervisorArgs is the command line of a supervisor of c: as if

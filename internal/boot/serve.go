@@ -13,10 +13,15 @@ import (
 func (b *boot) serve(l *bootctl.Listener) { l.Serve(b.answer) }
 
 // answer carries out one asked action, if the service is boot's own: the
-// same name and the same pidfile.
+// same name and the same pidfile, as its config reads now.
 func (b *boot) answer(call *bootctl.Call) {
 	u := b.byName[call.Name]
-	if u == nil || b.pidFile(u) != call.PidFile {
+	if u == nil {
+		call.Decline()
+		return
+	}
+	c, err := b.current(u)
+	if c.PidFile != call.PidFile {
 		call.Decline()
 		return
 	}
@@ -25,14 +30,5 @@ func (b *boot) answer(call *bootctl.Call) {
 		call.Answer(int(exitcode.Failed))
 		return
 	}
-	call.Answer(int(b.act(u, call.Args, call.Stdout, call.Stderr, true)))
-}
-
-// pidFile is u's pidfile as its config says now, or as boot began.
-func (b *boot) pidFile(u *unit) string {
-	res, err := b.loadConfig(u.file)
-	if err != nil {
-		return u.spec.PidFile
-	}
-	return res.PidFile
+	call.Answer(int(b.actWith(u, c, err, call.Args, call.Stdout, call.Stderr)))
 }

@@ -20,7 +20,7 @@ type unit struct {
 	after []*unit    // the units it starts after, and stops before
 }
 
-// errConfig is the exit code's cause when boot refuses its services.
+// refusal is why boot starts nothing: one line for each problem found.
 type refusal struct{ lines []string }
 
 func (r *refusal) Error() string { return strings.Join(r.lines, "\n") }
