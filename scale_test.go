@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -42,10 +43,10 @@ func TestHundredServices(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	t.Cleanup(func() { eightAtATime(t, lsbinit, "stop", confs) })
-	eightAtATime(t, lsbinit, "start", confs)
+	t.Cleanup(func() { eightAtATime(t, nil, lsbinit, "stop", confs) })
+	eightAtATime(t, nil, lsbinit, "start", confs)
 
-	sups := supervisorsOf(t, dir)
+	sups := supervisorsOf(t, dir, scaleServices)
 	for _, pid := range sups {
 		if n := inotifyInstances(pid); n > 1 {
 			t.Errorf("supervisor %d holds %d inotify instances", pid, n)
@@ -58,12 +59,12 @@ func TestHundredServices(t *testing.T) {
 			t.Errorf("supervisor %d ran %d times in 3 idle seconds", pid, n-before[pid])
 		}
 	}
-	repaired(t, dir)
+	repaired(t, dir, 20)
 }
 
-// eightAtATime runs lsbinit -c CONF action for each conf, 8 at a time;
-// each must exit 0.
-func eightAtATime(t *testing.T, lsbinit, action string, confs []string) {
+// eightAtATime runs lsbinit -c CONF action for each conf, 8 at a time,
+// as the user of as (nil: this process's); each must exit 0.
+func eightAtATime(t *testing.T, as *syscall.Credential, lsbinit, action string, confs []string) {
 	t.Helper()
 	var wg sync.WaitGroup
 	slots := make(chan struct{}, 8)
@@ -72,7 +73,9 @@ func eightAtATime(t *testing.T, lsbinit, action string, confs []string) {
 		slots <- struct{}{}
 		go func() {
 			defer func() { <-slots; wg.Done() }()
-			if out, err := exec.Command(lsbinit, "-q", "-c", c, action).CombinedOutput(); err != nil {
+			cmd := exec.Command(lsbinit, "-q", "-c", c, action)
+			cmd.SysProcAttr = &syscall.SysProcAttr{Credential: as}
+			if out, err := cmd.CombinedOutput(); err != nil {
 				t.Errorf("%s %s: %v\n%s", action, filepath.Base(c), err, out)
 			}
 		}()
@@ -80,8 +83,9 @@ func eightAtATime(t *testing.T, lsbinit, action string, confs []string) {
 	wg.Wait()
 }
 
-// supervisorsOf returns the supervisors the sidecars in dir name.
-func supervisorsOf(t *testing.T, dir string) []int {
+// supervisorsOf returns the supervisors the sidecars in dir name, and
+// fails unless there are want of them.
+func supervisorsOf(t *testing.T, dir string, want int) []int {
 	t.Helper()
 	sidecars, _ := filepath.Glob(filepath.Join(dir, "*.pid.lsbinit"))
 	var pids []int
@@ -94,8 +98,8 @@ func supervisorsOf(t *testing.T, dir string) []int {
 			}
 		}
 	}
-	if len(pids) != scaleServices {
-		t.Fatalf("%d supervisors recorded, want %d", len(pids), scaleServices)
+	if len(pids) != want {
+		t.Fatalf("%d supervisors recorded, want %d", len(pids), want)
 	}
 	return pids
 }
@@ -129,13 +133,13 @@ func timeslices(pids []int) map[int]int {
 	return m
 }
 
-// repaired removes 20 random pidfiles and waits until each is back with
-// its PID in it.
-func repaired(t *testing.T, dir string) {
+// repaired removes n random pidfiles (all, if fewer) and waits until
+// each is back with its PID in it.
+func repaired(t *testing.T, dir string, n int) {
 	t.Helper()
 	pidfiles, _ := filepath.Glob(filepath.Join(dir, "*.pid"))
 	rand.Shuffle(len(pidfiles), func(i, j int) { pidfiles[i], pidfiles[j] = pidfiles[j], pidfiles[i] })
-	victims := pidfiles[:20]
+	victims := pidfiles[:min(n, len(pidfiles))]
 	want := map[string]string{}
 	for _, p := range victims {
 		data, _ := os.ReadFile(p)

@@ -70,12 +70,13 @@ func (w *Watcher) Close() {
 // How the watcher learns of changes, as Mechanism says.
 const (
 	ByInotify = "inotify" // the process's inotify instance
+	ByShared  = "shared"  // another process's: the user had none left (Share)
 	ByDnotify = "dnotify" // fcntl F_NOTIFY: the user had no inotify instance left
 	ByTicks   = "ticks"   // a look every Interval
 )
 
-// Mechanism says how w learns of changes: ByInotify, ByDnotify or
-// ByTicks.
+// Mechanism says how w learns of changes: ByInotify, ByShared, ByDnotify
+// or ByTicks.
 func (w *Watcher) Mechanism() string {
 	if w.impl == nil {
 		return ByTicks

@@ -3,6 +3,7 @@ package dirwatch
 import (
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 
 	"golang.org/x/sys/unix"
 )
@@ -22,48 +23,66 @@ const (
 	dirCreation = unix.IN_CREATE | unix.IN_MOVED_TO
 )
 
-// inotify is a watch on the process's shared inotify instance.
+// inotify is a watch through an inotify instance: the process's own, or
+// a server's (Share).
 type inotify struct {
-	h     *hub
 	w     *Watcher
 	dir   string
 	names []string
 
 	mu     sync.Mutex
-	wds    []int32 // what it subscribed to, with subs
-	subs   []*sub
+	inst   instance // what it subscribed on
+	files  []held   // one for each name
+	dirH   held
 	ticked bool // the directory went: the watcher ticks
 }
 
+// held is one subscription of a watch, and the file it was added on.
+type held struct {
+	file [2]uint64
+	wd   int32
+	s    *sub
+	over *atomic.Bool // the watch descriptor is no more, or its instance
+}
+
 // Watch watches names in dir: through the process's one inotify instance
-// or, where none is to be had (the user's limit is reached), through
-// dnotify on the directory. If the directory itself goes away, or neither
-// works, it falls back to ticking every Interval.
+// or, where none is to be had (the user's limit is reached), through a
+// server's (Share), or through dnotify on the directory. If the directory
+// itself goes away, or none of these works, it falls back to ticking
+// every Interval.
 func Watch(dir string, names ...string) *Watcher {
 	w := newWatcher()
-	if h := shared(); h != nil {
-		n := &inotify{h: h, w: w, dir: dir, names: names}
-		if n.arm() {
-			w.impl = n
-			return w
-		}
-		n.close()
-	}
-	if d, err := watchDnotify(w, dir, names); err == nil {
-		w.impl = d
+	n := &inotify{w: w, dir: dir, names: names}
+	if n.arm() {
+		w.impl = n
 		return w
 	}
-	go w.tick()
+	n.close()
+	w.without(dir, names)
 	return w
+}
+
+// without watches through dnotify, or ticks.
+func (w *Watcher) without(dir string, names []string) {
+	if d, err := watchDnotify(w, dir, names); err == nil {
+		w.impl = d
+		return
+	}
+	w.impl = nil
+	go w.tick()
 }
 
 // Rearm watches the files now at the watched names: a file that was
 // replaced is a new file. The owner calls it after it has put its files
-// right.
+// right, and after a change that was the loss of the server of its
+// watches: then they are added again wherever the process now can.
 func (w *Watcher) Rearm() {
 	switch n := w.impl.(type) {
 	case *inotify:
-		n.arm()
+		if !n.arm() && n.lostAll() {
+			n.close()
+			w.without(n.dir, n.names)
+		}
 	case *dnotify:
 		n.arm()
 	}
@@ -74,32 +93,82 @@ func (w *Watcher) Rearm() {
 func (n *inotify) arm() bool {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	n.unsubscribe()
+	for range 2 { // once more when the instance went meanwhile
+		inst := current()
+		if inst != n.inst {
+			n.unsubscribe()
+			n.inst = inst
+		}
+		if inst == nil {
+			return false
+		}
+		if n.subscribeAll() {
+			return true
+		}
+		if !inst.gone() {
+			return false
+		}
+	}
+	return false
+}
+
+// subscribeAll subscribes to the files at the names and to the directory
+// on n.inst; it reports false when the directory cannot be watched.
+func (n *inotify) subscribeAll() bool {
+	if n.files == nil {
+		n.files = make([]held, len(n.names))
+	}
 	mask := uint32(dirEvents)
-	for _, name := range n.names {
-		s := &sub{mask: fileEvents, fn: func(uint32, string) { n.w.notify() }}
-		if !n.subscribe(filepath.Join(n.dir, name), unix.IN_DONT_FOLLOW, s) {
+	for i, name := range n.names {
+		if !n.hold(&n.files[i], filepath.Join(n.dir, name), unix.IN_DONT_FOLLOW, fileEvents, nil) {
 			mask |= dirCreation // missing: notice when it comes back
 		}
 	}
-	return n.subscribe(n.dir, unix.IN_ONLYDIR, &sub{mask: mask, fn: n.dirEvent})
+	return n.hold(&n.dirH, n.dir, unix.IN_ONLYDIR, mask, n.dirEvent)
 }
 
-// subscribe adds s on path, and reports whether it could.
-func (n *inotify) subscribe(path string, flags uint32, s *sub) bool {
-	wd, err := n.h.add(path, flags, s)
+// hold subscribes h to the file now at path, for mask: it keeps what it
+// has when that is the same file and mask (a server's instance costs a
+// round trip an add), and adds afresh otherwise. fn is what to call on an
+// event; nil notifies the owner.
+func (n *inotify) hold(h *held, path string, flags, mask uint32, fn func(uint32, string)) bool {
+	file := fileAt(path)
+	if h.s != nil && h.s.mask == mask && h.file == file && file != ([2]uint64{}) && !h.over.Load() {
+		return true
+	}
+	n.drop(h)
+	over := new(atomic.Bool)
+	s := &sub{mask: mask, fn: func(m uint32, name string) {
+		if m&(unix.IN_IGNORED|lost) != 0 {
+			over.Store(true)
+		}
+		if fn != nil {
+			fn(m, name)
+		} else {
+			n.w.notify()
+		}
+	}}
+	wd, err := n.inst.add(path, flags, s)
 	if err != nil {
 		return false
 	}
-	n.wds, n.subs = append(n.wds, wd), append(n.subs, s)
+	*h = held{file: file, wd: wd, s: s, over: over}
 	return true
+}
+
+// drop ends h's subscription.
+func (n *inotify) drop(h *held) {
+	if h.s != nil {
+		n.inst.remove(h.wd, h.s)
+	}
+	*h = held{}
 }
 
 // dirEvent notifies; when the directory is gone, nothing more will come
 // from it, and the watcher ticks instead.
 func (n *inotify) dirEvent(mask uint32, _ string) {
 	n.w.notify()
-	if mask&(unix.IN_IGNORED|unix.IN_DELETE_SELF|unix.IN_MOVE_SELF) == 0 {
+	if mask&lost != 0 || mask&(unix.IN_IGNORED|unix.IN_DELETE_SELF|unix.IN_MOVE_SELF) == 0 {
 		return
 	}
 	n.mu.Lock()
@@ -111,13 +180,29 @@ func (n *inotify) dirEvent(mask uint32, _ string) {
 }
 
 func (n *inotify) unsubscribe() {
-	for i, wd := range n.wds {
-		n.h.remove(wd, n.subs[i])
+	for i := range n.files {
+		n.drop(&n.files[i])
 	}
-	n.wds, n.subs = nil, nil
+	n.drop(&n.dirH)
 }
 
-func (n *inotify) mechanism() string { return ByInotify }
+// lostAll reports whether the watch is on no instance at all (none was
+// to be had at its last arm), rather than on one that cannot watch the
+// directory.
+func (n *inotify) lostAll() bool {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.inst == nil || n.inst.gone()
+}
+
+func (n *inotify) mechanism() string {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if _, ok := n.inst.(*peer); ok {
+		return ByShared
+	}
+	return ByInotify
+}
 
 func (n *inotify) close() {
 	n.mu.Lock()

@@ -123,6 +123,14 @@ func TestRearmFollowsReplacement(t *testing.T) {
 // still sees a watched file removed (through dnotify), and is not woken
 // by another file of the directory.
 func TestDnotifyWhenNoInstance(t *testing.T) {
+	asNobody(t, "TestDnotifyChild")
+}
+
+// asNobody runs the test named run of this package's test binary as
+// nobody, in a directory nobody can write (DIRWATCH_CHILD_DIR) holding
+// s.pid, and fails unless it passes.
+func asNobody(t *testing.T, run string, env ...string) {
+	t.Helper()
 	if os.Getuid() != 0 {
 		t.Skip("needs root, to run as a user whose inotify instances it may use up")
 	}
@@ -140,12 +148,26 @@ func TestDnotifyWhenNoInstance(t *testing.T) {
 	}
 	exe := filepath.Join(dir, "dirwatch.test")
 	os.WriteFile(exe, self, 0o755)
-	cmd := exec.Command(exe, "-test.run=^TestDnotifyChild$", "-test.v")
-	cmd.Env = append(os.Environ(), "DIRWATCH_CHILD_DIR="+dir)
+	cmd := exec.Command(exe, "-test.run=^"+run+"$", "-test.v")
+	cmd.Env = append(append(os.Environ(), "DIRWATCH_CHILD_DIR="+dir), env...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
 	out, err := cmd.CombinedOutput()
-	if err != nil || !strings.Contains(string(out), "--- PASS: TestDnotifyChild") {
+	if err != nil || !strings.Contains(string(out), "--- PASS: "+run) {
 		t.Errorf("child: %v\n%s", err, out)
+	}
+}
+
+// useUp takes every inotify instance the user has left, for the process's
+// life.
+func useUp(t *testing.T) {
+	for i := 0; ; i++ {
+		if _, err := unix.InotifyInit1(unix.IN_CLOEXEC); err != nil {
+			t.Logf("inotify instances used up after %d: %v", i, err)
+			return
+		}
+		if i > 100000 {
+			t.Fatal("no limit on inotify instances")
+		}
 	}
 }
 
@@ -155,15 +177,7 @@ func TestDnotifyChild(t *testing.T) {
 	if dir == "" {
 		t.Skip("run by TestDnotifyWhenNoInstance")
 	}
-	for i := 0; ; i++ {
-		if _, err := unix.InotifyInit1(unix.IN_CLOEXEC); err != nil {
-			t.Logf("inotify instances used up after %d: %v", i, err)
-			break
-		}
-		if i > 100000 {
-			t.Fatal("no limit on inotify instances")
-		}
-	}
+	useUp(t)
 	w := Watch(dir, "s.pid")
 	defer w.Close()
 	if _, ok := w.impl.(*dnotify); !ok {

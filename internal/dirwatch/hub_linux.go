@@ -57,18 +57,24 @@ type sub struct {
 	fn   func(mask uint32, name string) // called on the hub's reader
 }
 
-// gone are the events after which a watch descriptor is no more.
-const gone = unix.IN_IGNORED | unix.IN_Q_OVERFLOW
+// gone are the events after which a watch descriptor is no more, or
+// anything may have changed.
+const gone = unix.IN_IGNORED | unix.IN_Q_OVERFLOW | lost
 
-var shared = sync.OnceValue(func() *hub {
+// newHub makes the process an inotify instance, or returns nil when the
+// user's limit is reached or there is no inotify.
+func newHub() *hub {
 	fd, err := unix.InotifyInit1(unix.IN_CLOEXEC | unix.IN_NONBLOCK)
 	if err != nil {
-		return nil // the user's limit is reached, or no inotify
+		return nil
 	}
 	h := &hub{f: os.NewFile(uintptr(fd), "inotify"), fd: fd, watches: map[int32]*watch{}}
 	go h.read()
 	return h
-})
+}
+
+// gone is never true of the process's own instance.
+func (h *hub) gone() bool { return false }
 
 // add subscribes s to path's events, adding them to what others of the
 // process watch there.
@@ -176,25 +182,73 @@ func Names(dir string, fn func(name string)) (stop func(), ok bool) {
 
 // Opens calls fn, on a goroutine of the package's, each time the file at
 // path (the file, not whatever the path names later) is opened, until
-// stop is called. It reports false when the file cannot be watched so.
+// stop is called; and once when an open may have been missed (the server
+// of the process's watches went). It reports false when the file cannot
+// be watched so.
 func Opens(path string, fn func()) (stop func(), ok bool) {
 	return subscribe(path, unix.IN_DONT_FOLLOW, &sub{mask: unix.IN_OPEN, fn: func(mask uint32, _ string) {
-		if mask&unix.IN_OPEN != 0 {
+		if mask&(unix.IN_OPEN|lost) != 0 {
 			fn()
 		}
 	}})
 }
 
 // subscribe adds s on path to the process's instance, and returns what
-// ends it.
+// ends it. When that instance is a server's and it goes, s is added
+// again wherever the process now can.
 func subscribe(path string, flags uint32, s *sub) (stop func(), ok bool) {
-	h := shared()
-	if h == nil {
+	l := &lasting{path: path, flags: flags, s: s}
+	if !l.add() {
 		return nil, false
 	}
-	wd, err := h.add(path, flags, s)
+	return l.stop, true
+}
+
+// A lasting subscription outlives the instance it was added to.
+type lasting struct {
+	path  string
+	flags uint32
+	s     *sub
+
+	mu      sync.Mutex
+	inst    instance
+	wd      int32
+	own     *sub // what inst calls
+	stopped bool
+}
+
+func (l *lasting) add() bool {
+	inst := current()
+	if inst == nil {
+		return false
+	}
+	own := &sub{mask: l.s.mask, fn: l.event}
+	wd, err := inst.add(l.path, l.flags, own)
 	if err != nil {
-		return nil, false
+		return false
 	}
-	return func() { h.remove(wd, s) }, true
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.stopped {
+		inst.remove(wd, own)
+		return true
+	}
+	l.inst, l.wd, l.own = inst, wd, own
+	return true
+}
+
+func (l *lasting) event(mask uint32, name string) {
+	if mask&lost != 0 {
+		go l.add()
+	}
+	l.s.fn(mask, name)
+}
+
+func (l *lasting) stop() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.stopped = true
+	if l.inst != nil {
+		l.inst.remove(l.wd, l.own)
+	}
 }

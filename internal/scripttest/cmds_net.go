@@ -2,8 +2,10 @@ package scripttest
 
 import (
 	"io"
+	"math/rand/v2"
 	"net"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -42,17 +44,39 @@ func cmdDial(ts *testscript.TestScript, neg bool, args []string) {
 }
 
 // cmdFreeport: freeport VAR — sets VAR to a TCP port on 127.0.0.1 that
-// nothing listens on.
+// nothing listens on. The port is below the kernel's ephemeral range
+// (net.ipv4.ip_local_port_range, 32768 and up by default), so that no
+// outgoing connection of a script running meanwhile is given it before
+// the script listens on it; and no two scripts of the run get the same.
 func cmdFreeport(ts *testscript.TestScript, neg bool, args []string) {
 	noNeg(ts, neg, "freeport")
 	if len(args) != 1 {
 		ts.Fatalf("usage: freeport VAR")
 	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	ts.Check(err)
-	port := l.Addr().(*net.TCPAddr).Port
-	ts.Check(l.Close())
-	ts.Setenv(args[0], strconv.Itoa(port))
+	ports.mu.Lock()
+	defer ports.mu.Unlock()
+	if ports.given == nil {
+		ports.given = map[int]bool{}
+	}
+	for range 1000 {
+		port := 10000 + rand.IntN(22000)
+		if ports.given[port] {
+			continue
+		}
+		if l, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port)); err == nil {
+			l.Close()
+			ports.given[port] = true
+			ts.Setenv(args[0], strconv.Itoa(port))
+			return
+		}
+	}
+	ts.Fatalf("freeport: no free port found from 10000 to 31999")
+}
+
+// ports are the ports freeport has given out in this run.
+var ports struct {
+	mu    sync.Mutex
+	given map[int]bool
 }
 
 // cmdFreeprivport: freeprivport VAR — sets VAR to a TCP port below 1024

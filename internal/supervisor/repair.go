@@ -69,6 +69,8 @@ func (sv *Supervisor) watchFiles() {
 	dir := filepath.Dir(c.PidFile)
 	sv.guard = watchNames(dir, filepath.Base(c.LockPath()), filepath.Base(c.StateFile()))
 	switch sv.guard.w.Mechanism() {
+	case dirwatch.ByShared:
+		sv.logf("lsbinit: no inotify instance left for this user (fs.inotify.max_user_instances): %s is watched through another lsbinit process's\n", dir)
 	case dirwatch.ByDnotify:
 		sv.logf("lsbinit: no inotify instance left for this user (fs.inotify.max_user_instances): %s is watched through dnotify\n", dir)
 	case dirwatch.ByTicks:

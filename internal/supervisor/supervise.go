@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/lsbinit/lsbinit/internal/dirwatch"
 	"github.com/lsbinit/lsbinit/internal/exitcode"
 	"github.com/lsbinit/lsbinit/internal/paths"
 	"github.com/lsbinit/lsbinit/internal/proc"
@@ -88,6 +89,7 @@ func New(c *spec.Spec) *Supervisor {
 // failure has been reported on stderr and carries the exit code start
 // must return. On failure nothing is left behind.
 func (sv *Supervisor) Start() error {
+	dirwatch.Share() // the log's watch and the files' (README, "Performance")
 	if err := sv.acquire(); err != nil {
 		if errors.Is(err, pidfile.ErrLocked) {
 			return ErrBusy

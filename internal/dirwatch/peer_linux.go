@@ -1,0 +1,285 @@
+package dirwatch
+
+import (
+	"bufio"
+	"errors"
+	"net"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// The conversation between a process and the server of its watches is
+// lines, each field a space apart, paths and names quoted as Go quotes:
+//
+//	a ID FLAGS MASK PATH   add a watch (client)
+//	r ID                   remove it (client)
+//	o ID                   added (server)
+//	e ID ERRNO             not added, and why (server)
+//	v ID MASK NAME         an event of watch ID (server)
+//
+// The server never waits for a client: a client too slow to take its
+// events (its socket's buffer full) is dropped, and hears "lost".
+
+// peerWait bounds how long a client waits for the server's answer or for
+// room to write: a stopped server is a lost one.
+const peerWait = time.Second
+
+var errGone = errors.New("dirwatch: the server of the watches went")
+
+// A peer is the client's end: the server's instance, as this process
+// uses it.
+type peer struct {
+	c       *net.UnixConn
+	req     sync.Mutex // one add at a time, to pair it with its answer
+	wmu     sync.Mutex // one write at a time, under its deadline
+	replies chan string
+	done    chan struct{}
+
+	mu   sync.Mutex
+	subs map[int32]*sub
+	next int32
+	dead bool
+}
+
+func newPeer(c *net.UnixConn) *peer {
+	p := &peer{c: c, replies: make(chan string, 1), done: make(chan struct{}), subs: map[int32]*sub{}}
+	go p.read()
+	return p
+}
+
+func (p *peer) add(path string, flags uint32, s *sub) (int32, error) {
+	if !filepath.IsAbs(path) {
+		return 0, syscall.EINVAL // the server's working directory is not this one's
+	}
+	p.req.Lock()
+	defer p.req.Unlock()
+	p.mu.Lock()
+	if p.dead {
+		p.mu.Unlock()
+		return 0, errGone
+	}
+	p.next++
+	id := p.next
+	p.subs[id] = s
+	p.mu.Unlock()
+	err := p.write("a " + strconv.Itoa(int(id)) + " " + utoa(flags) + " " + utoa(s.mask) + " " + strconv.Quote(path) + "\n")
+	if err == nil {
+		err = p.answer()
+	}
+	if err != nil {
+		p.mu.Lock()
+		delete(p.subs, id)
+		p.mu.Unlock()
+		return 0, err
+	}
+	return id, nil
+}
+
+// answer waits for the server's answer to an add.
+func (p *peer) answer() error {
+	t := time.NewTimer(peerWait)
+	defer t.Stop()
+	select {
+	case line := <-p.replies:
+		f := strings.Fields(line)
+		if f[0] == "o" {
+			return nil
+		}
+		if len(f) == 3 {
+			if n, err := strconv.Atoi(f[2]); err == nil {
+				return syscall.Errno(n)
+			}
+		}
+		return syscall.EINVAL
+	case <-p.done:
+		return errGone
+	case <-t.C:
+		p.c.Close() // read then ends it
+		return errGone
+	}
+}
+
+func (p *peer) remove(id int32, s *sub) {
+	p.mu.Lock()
+	if p.subs[id] != s || p.dead {
+		p.mu.Unlock()
+		return
+	}
+	delete(p.subs, id)
+	p.mu.Unlock()
+	p.write("r " + strconv.Itoa(int(id)) + "\n")
+}
+
+func (p *peer) gone() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.dead
+}
+
+// write sends a line, and ends the peer when it cannot.
+// The deadline is cleared after: its timer would wake an idle process.
+func (p *peer) write(line string) error {
+	p.wmu.Lock()
+	defer p.wmu.Unlock()
+	p.c.SetWriteDeadline(time.Now().Add(peerWait))
+	_, err := p.c.Write([]byte(line))
+	p.c.SetWriteDeadline(time.Time{})
+	if err != nil {
+		p.c.Close()
+		return errGone
+	}
+	return nil
+}
+
+// read hands answers to add, and events to their watches, until the
+// connection ends; then every watch hears "lost".
+func (p *peer) read() {
+	r := bufio.NewReaderSize(p.c, 512)
+	for {
+		line, err := r.ReadString('\n')
+		if err != nil {
+			break
+		}
+		f := strings.SplitN(strings.TrimSuffix(line, "\n"), " ", 4)
+		switch {
+		case (f[0] == "o" || f[0] == "e") && len(f) >= 2:
+			select {
+			case p.replies <- line:
+			default: // an answer nobody waits for any more
+			}
+		case f[0] == "v" && len(f) == 4:
+			p.event(f[1], f[2], f[3])
+		}
+	}
+	p.mu.Lock()
+	subs := p.subs
+	p.subs, p.dead = nil, true
+	close(p.done)
+	p.mu.Unlock()
+	p.c.Close()
+	for _, s := range subs {
+		s.fn(lost, "")
+	}
+}
+
+// event delivers one event line's fields to its watch.
+func (p *peer) event(id, mask, quoted string) {
+	n, err1 := strconv.Atoi(id)
+	m, err2 := strconv.ParseUint(mask, 10, 32)
+	name, err3 := strconv.Unquote(quoted)
+	if err1 != nil || err2 != nil || err3 != nil {
+		return
+	}
+	p.mu.Lock()
+	s := p.subs[int32(n)]
+	p.mu.Unlock()
+	if s != nil && uint32(m)&(s.mask|gone) != 0 {
+		s.fn(uint32(m), name)
+	}
+}
+
+func utoa(v uint32) string { return strconv.FormatUint(uint64(v), 10) }
+
+// A session is the server's end of one client.
+type session struct {
+	h    *hub
+	c    *net.UnixConn
+	wmu  sync.Mutex
+	subs map[string]served // by the client's ID
+}
+
+// served is one watch the server added for a client.
+type served struct {
+	wd int32
+	s  *sub
+}
+
+// client serves one connection, until it ends or misbehaves.
+func (h *hub) client(c *net.UnixConn) {
+	defer c.Close()
+	if !kin(c) {
+		return
+	}
+	s := &session{h: h, c: c, subs: map[string]served{}}
+	defer s.end()
+	r := bufio.NewReaderSize(c, 512)
+	for {
+		line, err := r.ReadString('\n')
+		if err != nil || !s.handle(strings.TrimSuffix(line, "\n")) {
+			return
+		}
+	}
+}
+
+// handle carries out one request; false ends the session.
+func (s *session) handle(line string) bool {
+	f := strings.SplitN(line, " ", 5)
+	switch {
+	case f[0] == "r" && len(f) == 2:
+		if w, ok := s.subs[f[1]]; ok {
+			delete(s.subs, f[1])
+			s.h.remove(w.wd, w.s)
+		}
+		return true
+	case f[0] == "a" && len(f) == 5:
+		return s.addFor(f[1], f[2], f[3], f[4])
+	}
+	return false
+}
+
+// addFor adds what a client asked for. Only absolute paths, and only
+// inotify's events and the flags a watch of this package uses.
+func (s *session) addFor(id, flags, mask, quoted string) bool {
+	fl, err1 := strconv.ParseUint(flags, 10, 32)
+	m, err2 := strconv.ParseUint(mask, 10, 32)
+	path, err3 := strconv.Unquote(quoted)
+	_, dup := s.subs[id]
+	if err1 != nil || err2 != nil || err3 != nil || dup || !filepath.IsAbs(path) ||
+		fl&^(unix.IN_DONT_FOLLOW|unix.IN_ONLYDIR) != 0 || m == 0 || m&^unix.IN_ALL_EVENTS != 0 {
+		return false
+	}
+	sb := &sub{mask: uint32(m), fn: func(mask uint32, name string) {
+		s.send("v " + id + " " + utoa(mask) + " " + strconv.Quote(name) + "\n")
+	}}
+	wd, err := s.h.add(path, uint32(fl), sb)
+	if err != nil {
+		errno, _ := err.(syscall.Errno)
+		s.send("e " + id + " " + strconv.Itoa(int(errno)) + "\n")
+		return true
+	}
+	s.subs[id] = served{wd, sb}
+	s.send("o " + id + "\n")
+	return true
+}
+
+// send writes a line without waiting: a client that has no room for it
+// is dropped (it hears "lost" and adds its watches again).
+func (s *session) send(line string) {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	raw, err := s.c.SyscallConn()
+	if err != nil {
+		return
+	}
+	n := 0
+	raw.Write(func(fd uintptr) bool {
+		n, err = unix.Write(int(fd), []byte(line))
+		return true
+	})
+	if err != nil || n != len(line) {
+		s.c.Close()
+	}
+}
+
+// end removes the client's watches.
+func (s *session) end() {
+	for _, w := range s.subs {
+		s.h.remove(w.wd, w.s)
+	}
+}
