@@ -55,6 +55,8 @@ func TestSharedWatches(t *testing.T) {
 		}
 	}
 	hog(t, as, bin, free)
+	// Where the supervisors' socket for sharing goes (README, "Performance").
+	t.Cleanup(func() { os.RemoveAll(fmt.Sprintf("/tmp/lsbinit-%d", sharedUID)) })
 	t.Cleanup(func() { eightAtATime(t, as, lsbinit, "stop", confs) })
 	eightAtATime(t, as, lsbinit, "start", confs)
 

@@ -39,7 +39,7 @@ type inotify struct {
 
 // held is one subscription of a watch, and the file it was added on.
 type held struct {
-	file [2]uint64
+	file [3]uint64 // identity
 	wd   int32
 	s    *sub
 	over *atomic.Bool // the watch descriptor is no more, or its instance
@@ -75,15 +75,30 @@ func (w *Watcher) without(dir string, names []string) {
 // Rearm watches the files now at the watched names: a file that was
 // replaced is a new file. The owner calls it after it has put its files
 // right, and after a change that was the loss of the server of its
-// watches: then they are added again wherever the process now can.
+// watches: then they are added again wherever the process now can, and a
+// watch that can no longer be had so watches through dnotify. A dnotify
+// watch of a process that shares (Share) goes back to inotify when an
+// instance is to be had again.
 func (w *Watcher) Rearm() {
 	switch n := w.impl.(type) {
 	case *inotify:
-		if !n.arm() && n.lostAll() {
-			n.close()
+		if n.arm() {
+			return
+		}
+		n.close()
+		if !n.isTicking() {
 			w.without(n.dir, n.names)
 		}
 	case *dnotify:
+		if sharingOn() {
+			i := &inotify{w: w, dir: n.dir, names: n.plain}
+			if i.arm() {
+				n.close()
+				w.impl = i
+				return
+			}
+			i.close()
+		}
 		n.arm()
 	}
 }
@@ -132,8 +147,8 @@ func (n *inotify) subscribeAll() bool {
 // round trip an add), and adds afresh otherwise. fn is what to call on an
 // event; nil notifies the owner.
 func (n *inotify) hold(h *held, path string, flags, mask uint32, fn func(uint32, string)) bool {
-	file := fileAt(path)
-	if h.s != nil && h.s.mask == mask && h.file == file && file != ([2]uint64{}) && !h.over.Load() {
+	file := identity(path)
+	if h.s != nil && h.s.mask == mask && h.file == file && file != ([3]uint64{}) && !h.over.Load() {
 		return true
 	}
 	n.drop(h)
@@ -154,6 +169,22 @@ func (n *inotify) hold(h *held, path string, flags, mask uint32, fn func(uint32,
 	}
 	*h = held{file: file, wd: wd, s: s, over: over}
 	return true
+}
+
+// identity tells the file at path from any other, or is zero: its device
+// and inode, and its birth time (or, where the file system keeps none,
+// its change time), as an inode number freed may be given to the next
+// file made.
+func identity(path string) [3]uint64 {
+	var st unix.Statx_t
+	if unix.Statx(unix.AT_FDCWD, path, unix.AT_SYMLINK_NOFOLLOW, unix.STATX_INO|unix.STATX_BTIME|unix.STATX_CTIME, &st) != nil {
+		return [3]uint64{}
+	}
+	t := st.Ctime
+	if st.Mask&unix.STATX_BTIME != 0 {
+		t = st.Btime
+	}
+	return [3]uint64{uint64(st.Dev_major)<<32 | uint64(st.Dev_minor), st.Ino, uint64(t.Sec)*1e9 + uint64(t.Nsec)}
 }
 
 // drop ends h's subscription.
@@ -186,13 +217,11 @@ func (n *inotify) unsubscribe() {
 	n.drop(&n.dirH)
 }
 
-// lostAll reports whether the watch is on no instance at all (none was
-// to be had at its last arm), rather than on one that cannot watch the
-// directory.
-func (n *inotify) lostAll() bool {
+// isTicking reports whether the directory went, and the watcher ticks.
+func (n *inotify) isTicking() bool {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	return n.inst == nil || n.inst.gone()
+	return n.ticked
 }
 
 func (n *inotify) mechanism() string {

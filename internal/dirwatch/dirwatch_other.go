@@ -13,4 +13,4 @@ func Watch(dir string, names ...string) *Watcher {
 func (w *Watcher) Rearm() {}
 
 // Share has nothing to share where there is no inotify.
-func Share() {}
+func Share(dir string) {}

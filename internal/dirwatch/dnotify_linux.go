@@ -22,7 +22,9 @@ import (
 type dnotify struct {
 	fd    int
 	w     *Watcher
-	names []*byte // NUL-terminated, relative to fd; "." last
+	dir   string
+	plain []string // the names watched
+	names []*byte  // NUL-terminated, relative to fd; "." last
 	done  chan struct{}
 
 	mu     sync.Mutex
@@ -189,7 +191,7 @@ func watchDnotify(w *Watcher, dir string, names []string) (*dnotify, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &dnotify{fd: fd, w: w, done: make(chan struct{})}
+	d := &dnotify{fd: fd, w: w, dir: dir, plain: names, done: make(chan struct{})}
 	for _, name := range append(names, ".") {
 		p, err := unix.BytePtrFromString(name)
 		if err != nil {

@@ -204,12 +204,15 @@ func subscribe(path string, flags uint32, s *sub) (stop func(), ok bool) {
 	return l.stop, true
 }
 
-// A lasting subscription outlives the instance it was added to.
+// A lasting subscription outlives the instance it was added to. If it
+// cannot be added again, its owner is left with what it does without
+// (the log's copies are then found by name).
 type lasting struct {
 	path  string
 	flags uint32
 	s     *sub
 
+	adding  sync.Mutex // one add at a time: the last made is the one kept
 	mu      sync.Mutex
 	inst    instance
 	wd      int32
@@ -218,6 +221,8 @@ type lasting struct {
 }
 
 func (l *lasting) add() bool {
+	l.adding.Lock()
+	defer l.adding.Unlock()
 	inst := current()
 	if inst == nil {
 		return false
@@ -232,6 +237,9 @@ func (l *lasting) add() bool {
 	if l.stopped {
 		inst.remove(wd, own)
 		return true
+	}
+	if l.inst != nil {
+		l.inst.remove(l.wd, l.own)
 	}
 	l.inst, l.wd, l.own = inst, wd, own
 	return true

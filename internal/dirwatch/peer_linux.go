@@ -45,12 +45,64 @@ type peer struct {
 	subs map[int32]*sub
 	next int32
 	dead bool
+
+	// Events wait here for the dispatcher: a watch's callback may add
+	// watches, whose answers the reader must be free to take.
+	qmu   sync.Mutex
+	queue []event
+	wake  chan struct{}
+}
+
+// An event is one call of a watch's callback.
+type event struct {
+	s    *sub
+	mask uint32
+	name string
 }
 
 func newPeer(c *net.UnixConn) *peer {
-	p := &peer{c: c, replies: make(chan string, 1), done: make(chan struct{}), subs: map[int32]*sub{}}
+	p := &peer{c: c, replies: make(chan string, 1), done: make(chan struct{}), subs: map[int32]*sub{},
+		wake: make(chan struct{}, 1)}
 	go p.read()
+	go p.dispatch()
 	return p
+}
+
+// post queues events for the dispatcher.
+func (p *peer) post(evs ...event) {
+	p.qmu.Lock()
+	p.queue = append(p.queue, evs...)
+	p.qmu.Unlock()
+	select {
+	case p.wake <- struct{}{}:
+	default:
+	}
+}
+
+// dispatch calls the callbacks of the events posted, in order, until the
+// reader has posted its last.
+func (p *peer) dispatch() {
+	for range p.wake {
+		p.qmu.Lock()
+		q := p.queue
+		p.queue = nil
+		p.qmu.Unlock()
+		for _, e := range q {
+			e.s.fn(e.mask, e.name)
+		}
+	}
+}
+
+// kill ends the peer at once: what is added from now on fails, and the
+// reader then tells every watch on it.
+func (p *peer) kill() {
+	p.mu.Lock()
+	if !p.dead {
+		p.dead = true
+		close(p.done)
+	}
+	p.mu.Unlock()
+	p.c.Close()
 }
 
 func (p *peer) add(path string, flags uint32, s *sub) (int32, error) {
@@ -70,7 +122,7 @@ func (p *peer) add(path string, flags uint32, s *sub) (int32, error) {
 	p.mu.Unlock()
 	err := p.write("a " + strconv.Itoa(int(id)) + " " + utoa(flags) + " " + utoa(s.mask) + " " + strconv.Quote(path) + "\n")
 	if err == nil {
-		err = p.answer()
+		err = p.answer(id)
 	}
 	if err != nil {
 		p.mu.Lock()
@@ -81,28 +133,29 @@ func (p *peer) add(path string, flags uint32, s *sub) (int32, error) {
 	return id, nil
 }
 
-// answer waits for the server's answer to an add.
-func (p *peer) answer() error {
+// answer waits for the server's answer to add id. A server that does not
+// answer in time, or answers another, is ended.
+func (p *peer) answer(id int32) error {
 	t := time.NewTimer(peerWait)
 	defer t.Stop()
 	select {
 	case line := <-p.replies:
 		f := strings.Fields(line)
-		if f[0] == "o" {
+		switch {
+		case len(f) < 2 || f[1] != strconv.Itoa(int(id)):
+		case f[0] == "o":
 			return nil
-		}
-		if len(f) == 3 {
-			if n, err := strconv.Atoi(f[2]); err == nil {
+		case len(f) == 3:
+			if n, err := strconv.Atoi(f[2]); err == nil && n > 0 {
 				return syscall.Errno(n)
 			}
 		}
-		return syscall.EINVAL
 	case <-p.done:
 		return errGone
 	case <-t.C:
-		p.c.Close() // read then ends it
-		return errGone
 	}
+	p.kill()
+	return errGone
 }
 
 func (p *peer) remove(id int32, s *sub) {
@@ -131,7 +184,7 @@ func (p *peer) write(line string) error {
 	_, err := p.c.Write([]byte(line))
 	p.c.SetWriteDeadline(time.Time{})
 	if err != nil {
-		p.c.Close()
+		p.kill()
 		return errGone
 	}
 	return nil
@@ -142,7 +195,7 @@ func (p *peer) write(line string) error {
 func (p *peer) read() {
 	r := bufio.NewReaderSize(p.c, 512)
 	for {
-		line, err := r.ReadString('\n')
+		line, err := readLine(r)
 		if err != nil {
 			break
 		}
@@ -157,15 +210,15 @@ func (p *peer) read() {
 			p.event(f[1], f[2], f[3])
 		}
 	}
+	p.kill()
 	p.mu.Lock()
 	subs := p.subs
-	p.subs, p.dead = nil, true
-	close(p.done)
+	p.subs = nil
 	p.mu.Unlock()
-	p.c.Close()
 	for _, s := range subs {
-		s.fn(lost, "")
+		p.post(event{s, lost, ""})
 	}
+	close(p.wake) // the last post: the dispatcher ends once it has run them
 }
 
 // event delivers one event line's fields to its watch.
@@ -180,11 +233,38 @@ func (p *peer) event(id, mask, quoted string) {
 	s := p.subs[int32(n)]
 	p.mu.Unlock()
 	if s != nil && uint32(m)&(s.mask|gone) != 0 {
-		s.fn(uint32(m), name)
+		p.post(event{s, uint32(m), name})
+	}
+}
+
+// maxLine bounds a line of the conversation: a quoted path of PATH_MAX
+// bytes, each escaped, and the fields before it.
+const maxLine = 4*4096 + 64
+
+var errLong = errors.New("dirwatch: a line too long")
+
+// readLine reads a line of at most maxLine bytes.
+func readLine(r *bufio.Reader) (string, error) {
+	var line []byte
+	for {
+		frag, err := r.ReadSlice('\n')
+		line = append(line, frag...)
+		switch {
+		case len(line) > maxLine:
+			return "", errLong
+		case err == nil:
+			return string(line), nil
+		case err != bufio.ErrBufferFull:
+			return "", err
+		}
 	}
 }
 
 func utoa(v uint32) string { return strconv.FormatUint(uint64(v), 10) }
+
+// maxServed bounds the watches a server keeps for one client: a
+// supervisor has five at most.
+const maxServed = 64
 
 // A session is the server's end of one client.
 type session struct {
@@ -210,7 +290,7 @@ func (h *hub) client(c *net.UnixConn) {
 	defer s.end()
 	r := bufio.NewReaderSize(c, 512)
 	for {
-		line, err := r.ReadString('\n')
+		line, err := readLine(r)
 		if err != nil || !s.handle(strings.TrimSuffix(line, "\n")) {
 			return
 		}
@@ -240,7 +320,7 @@ func (s *session) addFor(id, flags, mask, quoted string) bool {
 	m, err2 := strconv.ParseUint(mask, 10, 32)
 	path, err3 := strconv.Unquote(quoted)
 	_, dup := s.subs[id]
-	if err1 != nil || err2 != nil || err3 != nil || dup || !filepath.IsAbs(path) ||
+	if err1 != nil || err2 != nil || err3 != nil || dup || len(s.subs) >= maxServed || !filepath.IsAbs(path) ||
 		fl&^(unix.IN_DONT_FOLLOW|unix.IN_ONLYDIR) != 0 || m == 0 || m&^unix.IN_ALL_EVENTS != 0 {
 		return false
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net"
 	"os"
+	"path/filepath"
 	"strconv"
 	"sync"
 	"time"
@@ -15,13 +16,14 @@ import (
 // for all of the user's processes, and a host may run hundreds of
 // supervisors. A process that finds none left shares another's: a process
 // that has its own instance and has called Share serves the others of its
-// user, over an abstract unix socket (no file to leave behind), and a
-// process without one has its watches added there and hears of their
-// events over the connection. One process of a user serves at a time (the
-// socket's name is unique); the others that could serve wait, connected,
-// and the first to see it go takes over. A process whose server went adds
-// its watches again wherever it now can, and every watch of it hears
-// "lost": something may have changed in between.
+// user, over a unix socket in a directory only the user (or root) can
+// write, and a process without one has its watches added there and hears
+// of their events over the connection. One process of a user serves at a
+// time, the one that holds the lock beside the socket; the others that
+// could serve wait, connected, and the first to see it go takes over. A
+// process whose server went adds its watches again wherever it now can,
+// and every watch of it hears "lost": something may have changed in
+// between.
 
 // lost, in a delivered mask, says that the instance the watch was on has
 // gone. The kernel never sets the bit in an event.
@@ -37,25 +39,51 @@ type instance interface {
 
 var sharing struct {
 	mu   sync.Mutex
-	on   bool     // Share was called
-	name string   // the server's abstract socket, "" for the user's own
-	inst instance // what current returns while it lasts
+	on   bool      // Share was called, with a directory fit for the socket
+	dir  string    // where the socket and its lock are
+	inst instance  // what current returns while it lasts
+	lost time.Time // when the server last went
 }
+
+// takeover is how long after its server went a process keeps trying to
+// reach the next: the processes that could serve race to take over, and
+// the winner may not listen yet.
+const takeover = 500 * time.Millisecond
 
 // Share lets the process serve the watches of other processes of its user
 // that have no inotify instance left, and use such a server when it has
-// none itself. Without it, a process without an instance watches through
-// dnotify.
-func Share() {
+// none itself, through a socket in dir (made, mode 0700, if missing): it
+// does nothing unless dir is a directory that this user or root owns and
+// no one else may write. Without it, a process without an instance
+// watches through dnotify.
+func Share(dir string) {
 	sharing.mu.Lock()
 	defer sharing.mu.Unlock()
-	if sharing.on {
+	if sharing.on || !private(dir) {
 		return
 	}
-	sharing.on = true
+	sharing.on, sharing.dir = true, dir
 	if h, ok := sharing.inst.(*hub); ok {
 		go h.serve()
 	}
+}
+
+// private reports whether dir is fit for the socket, making it if need be.
+func private(dir string) bool {
+	if !filepath.IsAbs(dir) {
+		return false
+	}
+	os.Mkdir(dir, 0o700)
+	var st unix.Stat_t
+	return unix.Lstat(dir, &st) == nil && st.Mode&unix.S_IFMT == unix.S_IFDIR &&
+		(int(st.Uid) == os.Geteuid() || st.Uid == 0) && st.Mode&0o022 == 0
+}
+
+// sharingOn reports whether Share was called.
+func sharingOn() bool {
+	sharing.mu.Lock()
+	defer sharing.mu.Unlock()
+	return sharing.on
 }
 
 // current is the instance to add watches to: the process's own, made on
@@ -66,6 +94,9 @@ func current() instance {
 	if sharing.inst != nil && !sharing.inst.gone() {
 		return sharing.inst
 	}
+	if sharing.inst != nil {
+		sharing.lost = time.Now()
+	}
 	sharing.inst = nil
 	if h := newHub(); h != nil {
 		sharing.inst = h
@@ -74,23 +105,26 @@ func current() instance {
 		}
 		return h
 	}
-	if sharing.on {
-		if c, err := dial(); err == nil {
+	if !sharing.on {
+		return nil
+	}
+	for wait := 10 * time.Millisecond; ; wait *= 2 {
+		c, err := dial()
+		if err == nil {
 			p := newPeer(c)
 			sharing.inst = p
 			return p
 		}
+		if errors.Is(err, errStranger) || time.Since(sharing.lost) > takeover {
+			return nil
+		}
+		time.Sleep(wait)
 	}
-	return nil
 }
 
-// shareName is the abstract socket a user's server listens on.
-func shareName() string {
-	if sharing.name != "" {
-		return sharing.name
-	}
-	return "lsbinit-inotify-" + strconv.Itoa(os.Geteuid())
-}
+// The socket a user's server listens on, and the lock its server holds.
+func socketPath() string { return filepath.Join(sharing.dir, "lsbinit-inotify.sock") }
+func lockPath() string   { return filepath.Join(sharing.dir, "lsbinit-inotify.lock") }
 
 // errStranger is a server or client of another user, or of another mount
 // namespace or root: its paths are not this process's.
@@ -98,7 +132,7 @@ var errStranger = errors.New("dirwatch: the other end is not of this user and fi
 
 // dial connects to the user's server and proves it is one.
 func dial() (*net.UnixConn, error) {
-	c, err := net.DialUnix("unix", nil, &net.UnixAddr{Name: "@" + shareName(), Net: "unix"})
+	c, err := net.DialUnix("unix", nil, &net.UnixAddr{Name: socketPath(), Net: "unix"})
 	if err != nil {
 		return nil, err
 	}
@@ -137,13 +171,12 @@ func kin(c *net.UnixConn) bool {
 
 // serve serves the user's other processes, or waits connected to the
 // process that does, to take over when it goes. It gives up after
-// failures in a row (the name is taken by a stranger, say); a wait that
-// lasted a while is no failure.
+// failures in a row; a wait that lasted a while is no failure.
 func (h *hub) serve() {
 	for fails := 0; fails < 10; {
-		l, err := net.ListenUnix("unix", &net.UnixAddr{Name: "@" + shareName(), Net: "unix"})
-		if err == nil {
+		if l, lock := listen(); l != nil {
 			h.accept(l)
+			lock.Close()
 			return
 		}
 		c, err := dial()
@@ -164,17 +197,43 @@ func (h *hub) serve() {
 	}
 }
 
-// accept serves each connection of a process of the user's.
+// listen makes the process the server when no other is: it takes the
+// lock, replaces the socket a server that went left behind, and listens.
+// The lock is held until the returned file is closed.
+func listen() (*net.UnixListener, *os.File) {
+	lock, err := os.OpenFile(lockPath(), os.O_RDWR|os.O_CREATE|unix.O_NOFOLLOW, 0o600)
+	if err != nil {
+		return nil, nil
+	}
+	if unix.Flock(int(lock.Fd()), unix.LOCK_EX|unix.LOCK_NB) != nil {
+		lock.Close()
+		return nil, nil
+	}
+	os.Remove(socketPath())
+	l, err := net.ListenUnix("unix", &net.UnixAddr{Name: socketPath(), Net: "unix"})
+	if err != nil {
+		lock.Close()
+		return nil, nil
+	}
+	os.Chmod(socketPath(), 0o600)
+	return l, lock
+}
+
+// accept serves each connection of a process of the user's. It waits
+// longer after each failure in a row (out of descriptors, say).
 func (h *hub) accept(l *net.UnixListener) {
+	pause := 10 * time.Millisecond
 	for {
 		c, err := l.AcceptUnix()
 		if err != nil {
 			if errors.Is(err, net.ErrClosed) {
 				return
 			}
-			time.Sleep(10 * time.Millisecond) // out of descriptors, say
+			time.Sleep(pause)
+			pause = min(2*pause, 5*time.Second)
 			continue
 		}
+		pause = 10 * time.Millisecond
 		go h.client(c)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -16,12 +17,12 @@ import (
 // and checks that its watches go through the server, see only their own
 // files, and carry on when the server is killed.
 func TestShareWhenNoInstance(t *testing.T) {
-	asNobody(t, "TestShareChild", fmt.Sprintf("DIRWATCH_SHARE_NAME=lsbinit-test-share-%d", os.Getpid()))
+	asNobody(t, "TestShareChild", "DIRWATCH_SHARE_DIR="+shareDir(t, "share"))
 }
 
 // TestShareChild is TestShareWhenNoInstance's child.
 func TestShareChild(t *testing.T) {
-	dir, name := os.Getenv("DIRWATCH_CHILD_DIR"), os.Getenv("DIRWATCH_SHARE_NAME")
+	dir, name := os.Getenv("DIRWATCH_CHILD_DIR"), os.Getenv("DIRWATCH_SHARE_DIR")
 	if dir == "" || name == "" {
 		t.Skip("run by TestShareWhenNoInstance")
 	}
@@ -34,7 +35,14 @@ func TestShareChild(t *testing.T) {
 	log := filepath.Join(dir, "s.log")
 	os.WriteFile(log, nil, 0o644)
 	opened := make(chan bool, 8)
-	stop, ok := Opens(log, func() { opened <- true })
+	stop, ok := Opens(log, func() {
+		// As the log's copy watch does: a watch added from a callback.
+		stopNames, ok := Names(dir, func(string) {})
+		if ok {
+			stopNames()
+		}
+		opened <- ok
+	})
 	if !ok {
 		t.Fatal("Opens through the server: not ok")
 	}
@@ -52,7 +60,10 @@ func TestShareChild(t *testing.T) {
 		f.Close()
 	}
 	select {
-	case <-opened:
+	case ok := <-opened:
+		if !ok || current().gone() {
+			t.Error("a watch added from a callback of the server's events failed, or ended the connection")
+		}
 	case <-time.After(10 * time.Second):
 		t.Error("Opens heard no open of the log through the server")
 	}
@@ -81,7 +92,7 @@ func TestShareChild(t *testing.T) {
 func startServer(t *testing.T, name string) *exec.Cmd {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestShareServer$")
-	cmd.Env = append(os.Environ(), "DIRWATCH_SERVER=1", "DIRWATCH_SHARE_NAME="+name)
+	cmd.Env = append(os.Environ(), "DIRWATCH_SERVER=1", "DIRWATCH_SHARE_DIR="+name)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -97,28 +108,34 @@ func startServer(t *testing.T, name string) *exec.Cmd {
 	return cmd
 }
 
+// shareDir names a directory, not made yet, for a test's server's socket
+// (Share makes it), and removes it when the test ends.
+func shareDir(t *testing.T, what string) string {
+	dir := filepath.Join(os.TempDir(), fmt.Sprintf("lsbinit-test-%s-%d", what, os.Getpid()))
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	return dir
+}
+
 // watchWithoutInstance uses up the user's inotify instances, lets the
-// process share on name, and watches s.pid in dir.
+// process share through the socket in name, and watches s.pid in dir.
 func watchWithoutInstance(t *testing.T, name, dir string) *Watcher {
 	t.Helper()
 	useUp(t)
-	sharing.name = name
-	Share()
+	Share(name)
 	return Watch(dir, "s.pid")
 }
 
-// TestShareServer serves on $DIRWATCH_SHARE_NAME until killed.
+// TestShareServer serves on $DIRWATCH_SHARE_DIR until killed.
 func TestShareServer(t *testing.T) {
 	if os.Getenv("DIRWATCH_SERVER") == "" {
 		t.Skip("run by startServer")
 	}
-	sharing.name = os.Getenv("DIRWATCH_SHARE_NAME")
-	Share()
+	Share(os.Getenv("DIRWATCH_SHARE_DIR"))
 	if _, ok := current().(*hub); !ok {
 		t.Fatal("the server has no inotify instance")
 	}
 	for {
-		if c, err := net.Dial("unix", "@"+sharing.name); err == nil {
+		if c, err := net.Dial("unix", socketPath()); err == nil {
 			c.Close()
 			break
 		}
@@ -135,14 +152,14 @@ func TestShareRefusesStrangers(t *testing.T) {
 	if os.Getuid() != 0 {
 		t.Skip("needs root, to serve as one user and ask as another")
 	}
-	name := fmt.Sprintf("lsbinit-test-stranger-%d", os.Getpid())
+	name := shareDir(t, "stranger")
 	startServer(t, name)
-	asNobody(t, "TestStrangerChild", "DIRWATCH_SHARE_NAME="+name)
+	asNobody(t, "TestStrangerChild", "DIRWATCH_SHARE_DIR="+name)
 }
 
 // TestStrangerChild is TestShareRefusesStrangers's child.
 func TestStrangerChild(t *testing.T) {
-	dir, name := os.Getenv("DIRWATCH_CHILD_DIR"), os.Getenv("DIRWATCH_SHARE_NAME")
+	dir, name := os.Getenv("DIRWATCH_CHILD_DIR"), os.Getenv("DIRWATCH_SHARE_DIR")
 	if dir == "" || name == "" || os.Getenv("DIRWATCH_SERVER") != "" {
 		t.Skip("run by TestShareRefusesStrangers")
 	}
@@ -150,5 +167,41 @@ func TestStrangerChild(t *testing.T) {
 	defer w.Close()
 	if m := w.Mechanism(); m != ByDnotify {
 		t.Fatalf("beside another user's server, the watch is through %s, want %s", m, ByDnotify)
+	}
+}
+
+// TestShareStalledServer runs, as nobody, a process whose server stops
+// (SIGSTOP) and checks that its watch, armed again, is not left without
+// any: it watches through dnotify.
+func TestShareStalledServer(t *testing.T) {
+	asNobody(t, "TestStalledChild", "DIRWATCH_SHARE_DIR="+shareDir(t, "stalled"))
+}
+
+// TestStalledChild is TestShareStalledServer's child.
+func TestStalledChild(t *testing.T) {
+	dir, name := os.Getenv("DIRWATCH_CHILD_DIR"), os.Getenv("DIRWATCH_SHARE_DIR")
+	if dir == "" || name == "" || os.Getenv("DIRWATCH_SERVER") != "" {
+		t.Skip("run by TestShareStalledServer")
+	}
+	server := startServer(t, name)
+	w := watchWithoutInstance(t, name, dir)
+	defer w.Close()
+	if m := w.Mechanism(); m != ByShared {
+		t.Fatalf("the watch is through %s, want %s", m, ByShared)
+	}
+	server.Process.Signal(syscall.SIGSTOP)
+	defer server.Process.Signal(syscall.SIGCONT)
+	pid := filepath.Join(dir, "s.pid")
+	os.Remove(pid)
+	os.WriteFile(pid, []byte("2\n"), 0o644) // a new file: Rearm must add a watch on it
+	w.Rearm()
+	if m := w.Mechanism(); m != ByDnotify {
+		t.Fatalf("with the server stopped, the watch is through %s, want %s", m, ByDnotify)
+	}
+	for !quiet(w) {
+	}
+	os.Remove(pid)
+	if err := changed(w); err != nil {
+		t.Errorf("removing s.pid with the server stopped: %v", err)
 	}
 }

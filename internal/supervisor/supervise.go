@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"time"
@@ -89,7 +90,10 @@ func New(c *spec.Spec) *Supervisor {
 // failure has been reported on stderr and carries the exit code start
 // must return. On failure nothing is left behind.
 func (sv *Supervisor) Start() error {
-	dirwatch.Share() // the log's watch and the files' (README, "Performance")
+	// The log's watch and the files' may share another supervisor's
+	// inotify instance, through a socket beside the default pidfiles
+	// (README, "Performance").
+	dirwatch.Share(filepath.Dir(paths.PidFile("x", os.Geteuid(), os.Getenv)))
 	if err := sv.acquire(); err != nil {
 		if errors.Is(err, pidfile.ErrLocked) {
 			return ErrBusy
