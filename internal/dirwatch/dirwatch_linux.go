@@ -152,6 +152,9 @@ func (n *inotify) hold(h *held, path string, flags, mask uint32, fn func(uint32,
 		return true
 	}
 	n.drop(h)
+	if file == ([3]uint64{}) {
+		return false // missing: no need to ask (a server's costs a round trip)
+	}
 	over := new(atomic.Bool)
 	s := &sub{mask: mask, fn: func(m uint32, name string) {
 		if m&(unix.IN_IGNORED|lost) != 0 {
