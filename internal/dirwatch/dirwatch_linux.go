@@ -139,7 +139,20 @@ func (n *inotify) subscribeAll() bool {
 			mask |= dirCreation // missing: notice when it comes back
 		}
 	}
-	return n.hold(&n.dirH, n.dir, unix.IN_ONLYDIR, mask, n.dirEvent)
+	if !n.hold(&n.dirH, n.dir, unix.IN_ONLYDIR, mask, n.dirEvent) {
+		return false
+	}
+	if mask&dirCreation != 0 {
+		// A file made after it was found missing but before the
+		// directory's watch saw creations: watch it now, or a write to it
+		// (someone's, after the owner's repair) would go unseen.
+		for i, name := range n.names {
+			if n.files[i].s == nil {
+				n.hold(&n.files[i], filepath.Join(n.dir, name), unix.IN_DONT_FOLLOW, fileEvents, nil)
+			}
+		}
+	}
+	return true
 }
 
 // hold subscribes h to the file now at path, for mask: it keeps what it
@@ -151,10 +164,15 @@ func (n *inotify) hold(h *held, path string, flags, mask uint32, fn func(uint32,
 	if h.s != nil && h.s.mask == mask && h.file == file && file != ([3]uint64{}) && !h.over.Load() {
 		return true
 	}
-	n.drop(h)
 	if file == ([3]uint64{}) {
+		n.drop(h)
 		return false // missing: no need to ask (a server's costs a round trip)
 	}
+	// The new subscription is made before the old one ends, so that the
+	// path is watched throughout (on one watch descriptor, when it is the
+	// same file with another mask).
+	old := *h
+	defer n.drop(&old)
 	over := new(atomic.Bool)
 	s := &sub{mask: mask, fn: func(m uint32, name string) {
 		if m&(unix.IN_IGNORED|lost) != 0 {
@@ -168,6 +186,7 @@ func (n *inotify) hold(h *held, path string, flags, mask uint32, fn func(uint32,
 	}}
 	wd, err := n.inst.add(path, flags, s)
 	if err != nil {
+		*h = held{}
 		return false
 	}
 	*h = held{file: file, wd: wd, s: s, over: over}
