@@ -28,18 +28,9 @@ type hub struct {
 type watch struct {
 	path    string
 	flags   uint32
-	file    [2]uint64 // the device and inode path named when added
+	file    [3]uint64 // the identity of the file path named when added
 	applied uint32    // the events the kernel reports
 	subs    []*sub
-}
-
-// fileAt is the device and inode at path, or zero.
-func fileAt(path string) [2]uint64 {
-	var st unix.Stat_t
-	if unix.Lstat(path, &st) != nil {
-		return [2]uint64{}
-	}
-	return [2]uint64{st.Dev, st.Ino}
 }
 
 // mask is the events the watch's subscribers want.
@@ -87,7 +78,7 @@ func (h *hub) add(path string, flags uint32, s *sub) (int32, error) {
 	}
 	w := h.watches[int32(wd)]
 	if w == nil {
-		w = &watch{path: path, flags: flags, file: fileAt(path)}
+		w = &watch{path: path, flags: flags, file: identity(path)}
 		h.watches[int32(wd)] = w
 	}
 	w.subs = append(w.subs, s)
@@ -120,7 +111,7 @@ func (h *hub) remove(wd int32, s *sub) {
 // subscribers' masks filter.
 func (h *hub) narrow(wd int32, w *watch) {
 	m := w.mask()
-	if m == w.applied || w.file == [2]uint64{} || fileAt(w.path) != w.file {
+	if m == w.applied || w.file == [3]uint64{} || identity(w.path) != w.file {
 		return
 	}
 	if got, err := unix.InotifyAddWatch(h.fd, w.path, m|w.flags); err == nil && int32(got) == wd {
