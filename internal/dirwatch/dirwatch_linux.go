@@ -3,7 +3,6 @@ package dirwatch
 import (
 	"path/filepath"
 	"sync"
-	"sync/atomic"
 
 	"golang.org/x/sys/unix"
 )
@@ -37,12 +36,10 @@ type inotify struct {
 	ticked bool // the directory went: the watcher ticks
 }
 
-// held is one subscription of a watch, and the file it was added on.
+// held is one subscription of a watch.
 type held struct {
-	file [3]uint64 // identity
-	wd   int32
-	s    *sub
-	over *atomic.Bool // the watch descriptor is no more, or its instance
+	wd int32
+	s  *sub
 }
 
 // Watch watches names in dir: through the process's one inotify instance
@@ -155,48 +152,41 @@ func (n *inotify) subscribeAll() bool {
 	return true
 }
 
-// hold subscribes h to the file now at path, for mask: it keeps what it
-// has when that is the same file and mask (a server's instance costs a
-// round trip an add), and adds afresh otherwise. fn is what to call on an
-// event; nil notifies the owner.
+// hold subscribes h to the file now at path, for mask, and reports
+// false when there is none. It adds afresh each time, even on what looks
+// like the same file: a file removed and another made at once often get
+// the same inode number and birth time (the clock's tick is coarse), and
+// only the kernel can tell them apart, by giving the same file the same
+// watch descriptor. fn is what to call on an event; nil notifies the
+// owner.
 func (n *inotify) hold(h *held, path string, flags, mask uint32, fn func(uint32, string)) bool {
-	file := identity(path)
-	if h.s != nil && h.s.mask == mask && h.file == file && file != ([3]uint64{}) && !h.over.Load() {
-		return true
-	}
-	if file == ([3]uint64{}) {
+	if identity(path) == ([3]uint64{}) {
 		n.drop(h)
 		return false // missing: no need to ask (a server's costs a round trip)
 	}
 	// The new subscription is made before the old one ends, so that the
 	// path is watched throughout (on one watch descriptor, when it is the
-	// same file with another mask).
+	// same file).
 	old := *h
 	defer n.drop(&old)
-	over := new(atomic.Bool)
-	s := &sub{mask: mask, fn: func(m uint32, name string) {
-		if m&(unix.IN_IGNORED|lost) != 0 {
-			over.Store(true)
-		}
-		if fn != nil {
-			fn(m, name)
-		} else {
-			n.w.notify()
-		}
-	}}
+	s := &sub{mask: mask, fn: fn}
+	if fn == nil {
+		s.fn = func(uint32, string) { n.w.notify() }
+	}
 	wd, err := n.inst.add(path, flags, s)
 	if err != nil {
 		*h = held{}
 		return false
 	}
-	*h = held{file: file, wd: wd, s: s, over: over}
+	*h = held{wd: wd, s: s}
 	return true
 }
 
-// identity tells the file at path from any other, or is zero: its device
-// and inode, and its birth time (or, where the file system keeps none,
-// its change time), as an inode number freed may be given to the next
-// file made.
+// identity tells the file at path from others, or is zero when there is
+// none: its device and inode, and its birth time (or, where the file
+// system keeps none, its change time). It is a hint, not a proof: an
+// inode number freed is given to the next file made, within the same
+// tick of the clock.
 func identity(path string) [3]uint64 {
 	var st unix.Statx_t
 	if unix.Statx(unix.AT_FDCWD, path, unix.AT_SYMLINK_NOFOLLOW, unix.STATX_INO|unix.STATX_BTIME|unix.STATX_CTIME, &st) != nil {

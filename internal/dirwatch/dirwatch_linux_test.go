@@ -93,6 +93,52 @@ func TestOneInstance(t *testing.T) {
 	}
 }
 
+// TestRearmFollowsLookalike checks that a file removed and made again at
+// once is watched again after Rearm. Where timestamps are taken at the
+// clock's coarse tick (kernels before 6.13), the new file mostly gets the
+// freed inode number and the same birth time, so nothing short of the
+// kernel's watch descriptor tells the two apart: Rearm subscribes afresh
+// even to what looks like the same file, and a watch kept on the old one
+// would miss the new one's writes.
+func TestRearmFollowsLookalike(t *testing.T) {
+	dir := t.TempDir()
+	pid := filepath.Join(dir, "s.pid")
+	os.WriteFile(pid, []byte("1\n"), 0o644)
+	w := Watch(dir, "s.pid")
+	defer w.Close()
+	n := w.impl.(*inotify)
+	alike := 0
+	for i := range 5 {
+		os.Remove(pid)
+		os.WriteFile(pid, []byte("1\n"), 0o644)
+		w.Rearm() // watching a file made this very tick
+		before, was := identity(pid), n.files[0].s
+		os.Remove(pid)
+		os.WriteFile(pid, []byte("2\n"), 0o644)
+		if identity(pid) == before {
+			alike++
+		}
+		w.Rearm()
+		if n.files[0].s == was {
+			t.Fatalf("round %d: Rearm kept the subscription of a file removed since", i)
+		}
+		for !quiet(w) {
+		}
+		os.WriteFile(pid, []byte("3\n"), 0o644)
+		if err := changed(w); err != nil {
+			t.Fatalf("round %d: writing the new s.pid after Rearm: %v", i, err)
+		}
+	}
+	t.Logf("%d of 5 new files had the old one's inode number and birth time", alike)
+	// Where this kernel told them apart, the proof is that Rearm never
+	// trusts a file's looks: it subscribes afresh even to the same file.
+	was := n.files[0].s
+	w.Rearm()
+	if n.files[0].s == was {
+		t.Error("Rearm kept a subscription because the file looked the same")
+	}
+}
+
 // TestRearmFollowsReplacement checks that a file replaced by a rename is
 // watched again after Rearm, and that a watch's Close leaves the others
 // of the process watching.

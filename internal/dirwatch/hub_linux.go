@@ -114,8 +114,17 @@ func (h *hub) narrow(wd int32, w *watch) {
 	if m == w.applied || w.file == [3]uint64{} || identity(w.path) != w.file {
 		return
 	}
-	if got, err := unix.InotifyAddWatch(h.fd, w.path, m|w.flags); err == nil && int32(got) == wd {
+	got, err := unix.InotifyAddWatch(h.fd, w.path, m|w.flags)
+	switch o := h.watches[int32(got)]; {
+	case err != nil:
+	case int32(got) == wd:
 		w.applied = m
+	case o != nil:
+		// The path names another file after all (an identity is a hint),
+		// one watched for others: give them back what they asked for.
+		unix.InotifyAddWatch(h.fd, w.path, o.applied|o.flags|unix.IN_MASK_ADD)
+	default:
+		unix.InotifyRmWatch(h.fd, uint32(got)) // another file, and nobody's
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"net"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -45,6 +46,7 @@ type peer struct {
 	subs map[int32]*sub
 	next int32
 	dead bool
+	slow bool // it was ended for not answering, or not reading, in time
 
 	// Events wait here for the dispatcher: a watch's callback may add
 	// watches, whose answers the reader must be free to take.
@@ -153,9 +155,24 @@ func (p *peer) answer(id int32) error {
 	case <-p.done:
 		return errGone
 	case <-t.C:
+		p.stalled()
 	}
 	p.kill()
 	return errGone
+}
+
+// stalled records that the server did not keep up: stopped, or stuck.
+func (p *peer) stalled() {
+	p.mu.Lock()
+	p.slow = true
+	p.mu.Unlock()
+}
+
+// wasSlow reports whether the peer was ended for not keeping up.
+func (p *peer) wasSlow() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.slow
 }
 
 func (p *peer) remove(id int32, s *sub) {
@@ -184,6 +201,9 @@ func (p *peer) write(line string) error {
 	_, err := p.c.Write([]byte(line))
 	p.c.SetWriteDeadline(time.Time{})
 	if err != nil {
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			p.stalled()
+		}
 		p.kill()
 		return errGone
 	}

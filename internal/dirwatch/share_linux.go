@@ -43,7 +43,13 @@ var sharing struct {
 	dir  string    // where the socket and its lock are
 	inst instance  // what current returns while it lasts
 	lost time.Time // when the server last went
+	slow time.Time // when a server last went for not keeping up
 }
+
+// stalledPause is how long after a server went for not keeping up
+// (stopped, say, while its socket still takes connections) a process
+// does without one, rather than wait for its answers again.
+const stalledPause = 10 * time.Second
 
 // takeover is how long after its server went a process keeps trying to
 // reach the next: the processes that could serve race to take over, and
@@ -96,6 +102,9 @@ func current() instance {
 	}
 	if sharing.inst != nil {
 		sharing.lost = time.Now()
+		if p, ok := sharing.inst.(*peer); ok && p.wasSlow() {
+			sharing.slow = sharing.lost
+		}
 	}
 	sharing.inst = nil
 	if h := newHub(); h != nil {
@@ -105,7 +114,7 @@ func current() instance {
 		}
 		return h
 	}
-	if !sharing.on {
+	if !sharing.on || time.Since(sharing.slow) < stalledPause {
 		return nil
 	}
 	for wait := 10 * time.Millisecond; ; wait *= 2 {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -191,6 +192,7 @@ func TestStalledChild(t *testing.T) {
 	}
 	server.Process.Signal(syscall.SIGSTOP)
 	defer server.Process.Signal(syscall.SIGCONT)
+	waitStopped(t, server.Process.Pid)
 	pid := filepath.Join(dir, "s.pid")
 	os.Remove(pid)
 	os.WriteFile(pid, []byte("2\n"), 0o644) // a new file: Rearm must add a watch on it
@@ -202,8 +204,43 @@ func TestStalledChild(t *testing.T) {
 	}
 	for !quiet(w) {
 	}
+	w.Rearm() // again: the stopped server is left alone for stalledPause
+	sharing.mu.Lock()
+	again := sharing.inst
+	sharing.mu.Unlock()
+	if _, ok := again.(*peer); ok {
+		t.Error("a Rearm right after went back to the stopped server")
+	}
 	os.Remove(pid)
 	if err := changed(w); err != nil {
 		t.Errorf("removing s.pid with the server stopped: %v", err)
 	}
+}
+
+// waitStopped waits until every thread of process pid has stopped: kill
+// returns before they do, and one of them may meanwhile still answer.
+func waitStopped(t *testing.T, pid int) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+		if allStopped(pid) {
+			return
+		}
+	}
+	t.Fatalf("process %d did not stop", pid)
+}
+
+// allStopped reports whether every thread of process pid is stopped.
+func allStopped(pid int) bool {
+	tasks, err := os.ReadDir(fmt.Sprintf("/proc/%d/task", pid))
+	if err != nil || len(tasks) == 0 {
+		return false
+	}
+	for _, task := range tasks {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%s/stat", pid, task.Name()))
+		i := strings.LastIndexByte(string(b), ')')
+		if err != nil || i < 0 || i+2 >= len(b) || b[i+2] != 'T' {
+			return false
+		}
+	}
+	return true
 }
