@@ -272,6 +272,21 @@ func TestFilesRepaired(t *testing.T) {
 			os.Remove(filepath.Join(dir, "run", "svc.pid"))
 			os.WriteFile(filepath.Join(dir, "run", "svc.pid"), []byte("12345\n"), 0o644)
 		},
+		"held-pidfile": func(dir string) {
+			// Replaced by a file that a slow reader holds (a shared lock)
+			// for a second: the repair fails at first, and no change comes
+			// when the lock goes (a reader's close is none a watch sees),
+			// so the repair must be tried again.
+			pid := filepath.Join(dir, "run", "svc.pid")
+			os.WriteFile(pid+".new", []byte("12345\n"), 0o644)
+			f, err := os.Open(pid + ".new")
+			if err != nil {
+				panic(err)
+			}
+			syscall.Flock(int(f.Fd()), syscall.LOCK_SH)
+			os.Rename(pid+".new", pid)
+			time.AfterFunc(time.Second, func() { f.Close() })
+		},
 		"chmod-pidfile": func(dir string) { os.Chmod(filepath.Join(dir, "run", "svc.pid"), 0o666) },
 		"rm-directory":  func(dir string) { os.RemoveAll(filepath.Join(dir, "run")) },
 		"symlink-pidfile": func(dir string) {

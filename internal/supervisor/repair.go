@@ -1,10 +1,12 @@
 package supervisor
 
 import (
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
+	"time"
 
 	"github.com/lsbinit/lsbinit/internal/dirwatch"
 	"github.com/lsbinit/lsbinit/internal/runstate"
@@ -24,7 +26,19 @@ type guard struct {
 	names []string
 	w     *dirwatch.Watcher
 	seen  fs.FileInfo // the directory w watches
+
+	// A repair that failed (the path held by another process for a
+	// while, the disk full) is tried again, as no change may come to
+	// wake the watch: after retryFirst, twice as long each time after,
+	// up to retryMax.
+	retry *time.Timer
+	pause time.Duration
 }
+
+const (
+	retryFirst = 100 * time.Millisecond
+	retryMax   = 10 * time.Second
+)
 
 // watchNames starts watching names in dir.
 func watchNames(dir string, names ...string) *guard {
@@ -59,8 +73,36 @@ func (g *guard) rearm() {
 	g.start()
 }
 
+// again is the channel of the next try of a failed repair, nil when
+// none is due.
+func (g *guard) again() <-chan time.Time {
+	if g == nil || g.retry == nil {
+		return nil
+	}
+	return g.retry.C
+}
+
+// repaired records how the last repair went: a failure is tried again.
+func (g *guard) repaired(ok bool) {
+	if g.retry != nil {
+		g.retry.Stop()
+		g.retry = nil
+	}
+	if ok {
+		g.pause = 0
+		return
+	}
+	g.pause = min(max(2*g.pause, retryFirst), retryMax)
+	g.retry = time.NewTimer(g.pause)
+}
+
 // close stops the watch.
-func (g *guard) close() { g.w.Close() }
+func (g *guard) close() {
+	g.w.Close()
+	if g.retry != nil {
+		g.retry.Stop()
+	}
+}
 
 // watchFiles starts guarding the service's files, and says in the log
 // when it cannot do so through inotify (README, "Performance").
@@ -88,13 +130,30 @@ func (sv *Supervisor) unwatchFiles() {
 }
 
 // repairFiles restores the pidfile and the sidecar when they were removed,
-// replaced or changed: the directory too, when it went away.
+// replaced or changed: the directory too, when it went away. What it
+// could not restore is tried again (guard.repaired), and said in the log
+// when it first fails and when it is put right.
 func (sv *Supervisor) repairFiles() {
+	failing := sv.guard.pause > 0
+	problems := sv.restoreFiles()
+	switch {
+	case len(problems) > 0 && !failing:
+		for _, p := range problems {
+			sv.logf("lsbinit: cannot restore %s; trying again\n", p)
+		}
+	case len(problems) == 0 && failing:
+		sv.logf("lsbinit: restored %s and %s\n", sv.c.LockPath(), sv.c.StateFile())
+	}
+	sv.guard.repaired(len(problems) == 0)
+}
+
+// restoreFiles is one try of repairFiles; it returns what it could not
+// put right, and why.
+func (sv *Supervisor) restoreFiles() (problems []string) {
 	c := sv.c
 	dir := filepath.Dir(c.PidFile)
 	if err := pidfile.EnsureDir(dir); err != nil {
-		sv.logf("lsbinit: cannot restore %s: %v\n", dir, err)
-		return
+		return []string{fmt.Sprintf("%s: %v", dir, err)}
 	}
 	// What the repair itself writes is one more change, which the next
 	// look finds in order.
@@ -102,11 +161,12 @@ func (sv *Supervisor) repairFiles() {
 	pf, err := sv.pf.Repair(sv.state.Daemon)
 	sv.pf = pf
 	if err != nil {
-		sv.logf("lsbinit: cannot restore %s: %v\n", c.LockPath(), err)
+		problems = append(problems, fmt.Sprintf("%s: %v", c.LockPath(), err))
 	}
 	if st, err := runstate.Read(c.StateFile()); err != nil || *st != sv.state {
 		if err := runstate.Write(c.StateFile(), &sv.state); err != nil {
-			sv.logf("lsbinit: cannot restore %s: %v\n", c.StateFile(), err)
+			problems = append(problems, fmt.Sprintf("%s: %v", c.StateFile(), err))
 		}
 	}
+	return problems
 }

@@ -183,6 +183,8 @@ func (sv *Supervisor) Loop() int {
 		select {
 		case <-sv.guard.changed():
 			sv.repairFiles()
+		case <-sv.guard.again():
+			sv.repairFiles()
 		case <-sv.health.due():
 			sv.checkHealth()
 		case res := <-sv.health.result():
