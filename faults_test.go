@@ -240,6 +240,19 @@ func readSidecar(path string) (map[string]int, string) {
 	return st, phase
 }
 
+// waitLogged waits until the log at path holds what, and returns it.
+func waitLogged(t *testing.T, path, what string) string {
+	t.Helper()
+	var b []byte
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if b, _ = os.ReadFile(path); strings.Contains(string(b), what) {
+			return string(b)
+		}
+	}
+	t.Fatalf("%s never said %q:\n%s", path, what, b)
+	return ""
+}
+
 func waitGone(t *testing.T, pid int) {
 	t.Helper()
 	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
@@ -313,6 +326,14 @@ func TestFilesRepaired(t *testing.T) {
 			}
 			if r.code != 0 || r.stdout != want {
 				t.Fatalf("status never recovered: %s", r)
+			}
+			if name == "held-pidfile" {
+				// One line when the repair first fails and one when it is
+				// done, not one for each try.
+				logged := waitLogged(t, filepath.Join(dir, "svc.log"), "lsbinit: restored ")
+				if n := strings.Count(logged, "lsbinit: cannot restore "); n != 1 {
+					t.Errorf("%d lines say a repair failed, want 1:\n%s", n, logged)
+				}
 			}
 			if info, err := os.Stat(filepath.Join(dir, "run", "svc.pid")); err != nil || info.Mode().Perm() != 0o644 {
 				t.Errorf("pidfile after repair: %v %v", info, err)

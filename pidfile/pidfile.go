@@ -64,13 +64,8 @@ func Acquire(path string, wait time.Duration) (*File, error) {
 	}
 }
 
-// tryAcquire takes the lock once. The lock's descriptor is opened for
-// reading only (Write opens the file for writing), so that closing it
-// after a try that failed is no change that wakes the file's watchers,
-// the supervisor's own among them; and without blocking, so that a FIFO
-// put at the path cannot hang the caller before checkFile refuses it.
 func tryAcquire(path string) (*File, error) {
-	lk := flock.New(path, flock.SetFlag(os.O_RDONLY|os.O_CREATE|unix.O_NOFOLLOW|unix.O_NONBLOCK), flock.SetPermissions(Perm))
+	lk := flock.New(path, flock.SetFlag(os.O_RDWR|os.O_CREATE|unix.O_NOFOLLOW), flock.SetPermissions(Perm))
 	ok, err := lk.TryLock()
 	if err != nil {
 		return nil, openError(path, err)

@@ -115,16 +115,33 @@ func (h *hub) narrow(wd int32, w *watch) {
 		return
 	}
 	got, err := unix.InotifyAddWatch(h.fd, w.path, m|w.flags)
-	switch o := h.watches[int32(got)]; {
+	switch {
 	case err != nil:
 	case int32(got) == wd:
 		w.applied = m
-	case o != nil:
-		// The path names another file after all (an identity is a hint),
-		// one watched for others: give them back what they asked for.
-		unix.InotifyAddWatch(h.fd, w.path, o.applied|o.flags|unix.IN_MASK_ADD)
 	default:
-		unix.InotifyRmWatch(h.fd, uint32(got)) // another file, and nobody's
+		// The path names another file after all (an identity is a hint):
+		// undo what was done to its watch.
+		h.undo(int32(got), w.path)
+	}
+}
+
+// undo puts back the watch descriptor wd that a narrowing reached by
+// mistake at path: another watch's is given back its events, and one
+// that nobody asked for is removed. The path may change once more in
+// between, naming yet another file: a few tries, not a loop forever.
+func (h *hub) undo(wd int32, path string) {
+	for range 3 {
+		o, ok := h.watches[wd]
+		if !ok {
+			unix.InotifyRmWatch(h.fd, uint32(wd))
+			return
+		}
+		got, err := unix.InotifyAddWatch(h.fd, path, o.applied|o.flags)
+		if err != nil || int32(got) == wd {
+			return
+		}
+		wd = int32(got)
 	}
 }
 

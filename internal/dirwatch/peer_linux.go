@@ -37,6 +37,7 @@ var errGone = errors.New("dirwatch: the server of the watches went")
 // uses it.
 type peer struct {
 	c       *net.UnixConn
+	server  int32      // its PID
 	req     sync.Mutex // one add at a time, to pair it with its answer
 	wmu     sync.Mutex // one write at a time, under its deadline
 	replies chan string
@@ -62,8 +63,8 @@ type event struct {
 	name string
 }
 
-func newPeer(c *net.UnixConn) *peer {
-	p := &peer{c: c, replies: make(chan string, 1), done: make(chan struct{}), subs: map[int32]*sub{},
+func newPeer(c *net.UnixConn, server int32) *peer {
+	p := &peer{c: c, server: server, replies: make(chan string, 1), done: make(chan struct{}), subs: map[int32]*sub{},
 		wake: make(chan struct{}, 1)}
 	go p.read()
 	go p.dispatch()
@@ -303,7 +304,7 @@ type served struct {
 // client serves one connection, until it ends or misbehaves.
 func (h *hub) client(c *net.UnixConn) {
 	defer c.Close()
-	if !kin(c) {
+	if kin(c) == 0 {
 		return
 	}
 	s := &session{h: h, c: c, subs: map[string]served{}}

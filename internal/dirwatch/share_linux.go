@@ -38,17 +38,19 @@ type instance interface {
 }
 
 var sharing struct {
-	mu   sync.Mutex
-	on   bool      // Share was called, with a directory fit for the socket
-	dir  string    // where the socket and its lock are
-	inst instance  // what current returns while it lasts
-	lost time.Time // when the server last went
-	slow time.Time // when a server last went for not keeping up
+	mu      sync.Mutex
+	on      bool      // Share was called, with a directory fit for the socket
+	dir     string    // where the socket and its lock are
+	inst    instance  // what current returns while it lasts
+	lost    time.Time // when the server last went
+	slow    time.Time // when a server last went for not keeping up,
+	slowPID int32     // and which
 }
 
 // stalledPause is how long after a server went for not keeping up
 // (stopped, say, while its socket still takes connections) a process
-// does without one, rather than wait for its answers again.
+// does without that server, rather than wait for its answers again; a
+// new server (another process took over) is used at once.
 const stalledPause = 10 * time.Second
 
 // takeover is how long after its server went a process keeps trying to
@@ -103,7 +105,7 @@ func current() instance {
 	if sharing.inst != nil {
 		sharing.lost = time.Now()
 		if p, ok := sharing.inst.(*peer); ok && p.wasSlow() {
-			sharing.slow = sharing.lost
+			sharing.slow, sharing.slowPID = sharing.lost, p.server
 		}
 	}
 	sharing.inst = nil
@@ -114,17 +116,21 @@ func current() instance {
 		}
 		return h
 	}
-	if !sharing.on || time.Since(sharing.slow) < stalledPause {
+	if !sharing.on {
 		return nil
 	}
 	for wait := 10 * time.Millisecond; ; wait *= 2 {
-		c, err := dial()
+		c, pid, err := dial()
+		if err == nil && pid == sharing.slowPID && time.Since(sharing.slow) < stalledPause {
+			c.Close()
+			return nil
+		}
 		if err == nil {
-			p := newPeer(c)
+			p := newPeer(c, pid)
 			sharing.inst = p
 			return p
 		}
-		if errors.Is(err, errStranger) || time.Since(sharing.lost) > takeover {
+		if time.Since(sharing.lost) > takeover { // a stranger too: see serve
 			return nil
 		}
 		time.Sleep(wait)
@@ -139,48 +145,55 @@ func lockPath() string   { return filepath.Join(sharing.dir, "lsbinit-inotify.lo
 // namespace or root: its paths are not this process's.
 var errStranger = errors.New("dirwatch: the other end is not of this user and file system")
 
-// dial connects to the user's server and proves it is one.
-func dial() (*net.UnixConn, error) {
+// dial connects to the user's server and proves it is one; it returns
+// the server's PID too.
+func dial() (*net.UnixConn, int32, error) {
 	c, err := net.DialUnix("unix", nil, &net.UnixAddr{Name: socketPath(), Net: "unix"})
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	if !kin(c) {
+	pid := kin(c)
+	if pid == 0 {
 		c.Close()
-		return nil, errStranger
+		return nil, 0, errStranger
 	}
-	return c, nil
+	return c, pid, nil
 }
 
-// kin reports whether the process at the other end of c is of this
-// process's user, and sees the same files: the same mount namespace and
-// root directory, so that a path names the same file to both.
-func kin(c *net.UnixConn) bool {
+// kin returns the PID of the process at the other end of c if it is of
+// this process's user and sees the same files (the same mount namespace
+// and root directory, so that a path names the same file to both), and
+// 0 otherwise.
+func kin(c *net.UnixConn) int32 {
 	raw, err := c.SyscallConn()
 	if err != nil {
-		return false
+		return 0
 	}
 	var cred *unix.Ucred
 	raw.Control(func(fd uintptr) {
 		cred, err = unix.GetsockoptUcred(int(fd), unix.SOL_SOCKET, unix.SO_PEERCRED)
 	})
 	if err != nil || cred == nil || cred.Pid <= 0 || int(cred.Uid) != os.Geteuid() {
-		return false
+		return 0
 	}
 	for _, f := range []string{"ns/mnt", "root"} {
 		var mine, theirs unix.Stat_t
 		if unix.Stat("/proc/self/"+f, &mine) != nil ||
 			unix.Stat("/proc/"+strconv.Itoa(int(cred.Pid))+"/"+f, &theirs) != nil ||
 			mine.Dev != theirs.Dev || mine.Ino != theirs.Ino {
-			return false
+			return 0
 		}
 	}
-	return true
+	return cred.Pid
 }
 
 // serve serves the user's other processes, or waits connected to the
 // process that does, to take over when it goes. It gives up after
-// failures in a row; a wait that lasted a while is no failure.
+// failures in a row; a wait that lasted a while is no failure. A server
+// that seems a stranger is one failure, not the end: a server that is
+// exiting still takes connections for a moment after its files are
+// closed, when its /proc entries are gone already, and its lock may not
+// be free yet.
 func (h *hub) serve() {
 	for fails := 0; fails < 10; {
 		if l, lock := listen(); l != nil {
@@ -188,10 +201,7 @@ func (h *hub) serve() {
 			lock.Close()
 			return
 		}
-		c, err := dial()
-		if errors.Is(err, errStranger) {
-			return
-		}
+		c, _, err := dial()
 		began := time.Now()
 		if err == nil {
 			c.Read(make([]byte, 1)) // the server sends nothing: this ends when it goes

@@ -185,6 +185,7 @@ func TestStalledChild(t *testing.T) {
 		t.Skip("run by TestShareStalledServer")
 	}
 	server := startServer(t, name)
+	startServer(t, name) // waits to take over
 	w := watchWithoutInstance(t, name, dir)
 	defer w.Close()
 	if m := w.Mechanism(); m != ByShared {
@@ -214,6 +215,22 @@ func TestStalledChild(t *testing.T) {
 	os.Remove(pid)
 	if err := changed(w); err != nil {
 		t.Errorf("removing s.pid with the server stopped: %v", err)
+	}
+
+	// The stopped server goes, and the other takes over: the watch is
+	// shared again at once, not after stalledPause.
+	server.Process.Kill()
+	server.Wait()
+	useUp(t) // the instance it freed
+	for deadline := time.Now().Add(stalledPause / 2); w.Mechanism() != ByShared && time.Now().Before(deadline); {
+		time.Sleep(50 * time.Millisecond)
+		w.Rearm()
+	}
+	if c, pid, err := dial(); true {
+		t.Logf("DEBUG dial %v %d %v slowPID %d", c, pid, err, sharing.slowPID)
+	}
+	if m := w.Mechanism(); m != ByShared {
+		t.Errorf("after another server took over, the watch is through %s, want %s", m, ByShared)
 	}
 }
 

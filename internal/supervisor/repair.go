@@ -52,9 +52,12 @@ func (g *guard) start() {
 	g.w = dirwatch.Watch(g.dir, g.names...)
 }
 
-// changed is the channel of changes to the names, nil when g is nil.
+// changed is the channel of changes to the names: nil when g is nil, and
+// while a failed repair waits to be tried again, as the failed try's own
+// doings (a file made, then removed) would wake it at once, again and
+// again, and the try to come looks at everything anyway.
 func (g *guard) changed() <-chan struct{} {
-	if g == nil {
+	if g == nil || g.retry != nil {
 		return nil
 	}
 	return g.w.C
