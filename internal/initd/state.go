@@ -94,6 +94,11 @@ func (c *service) look() instance {
 	}
 	switch p.State {
 	case pidfile.Absent:
+		// Removed, and not put back yet (or the supervisor cannot: the
+		// disk is full): the sidecar alone may prove the daemon alive.
+		if in, ok := proven(st, true); ok {
+			return in
+		}
 		return instance{kind: kStopped}
 	case pidfile.Locked:
 		if st == nil || !proc.Same(st.Supervisor, st.SupervisorStart, true) {
@@ -122,19 +127,37 @@ func (c *service) look() instance {
 	// supervisor was killed; believe that only if the sidecar proves it.
 	// The sidecar is written before the pidfile, so it alone may name
 	// the daemon of a supervisor killed in between.
-	if st != nil && st.Phase != runstate.Exited && st.Daemon > 1 && proc.Same(st.Daemon, st.DaemonStart, false) {
-		orphan := *st
-		orphan.Supervisor = 0
-		return instance{kind: kRunning, pid: st.Daemon, state: &orphan}
-	}
-	// A daemon started beside the old one by an overlapping restart whose
-	// supervisor was killed: the old one is gone, the new one is the orphan.
-	if st != nil && st.Phase != runstate.Exited && st.Next > 1 && proc.Same(st.Next, st.NextStart, false) {
-		orphan := *st
-		orphan.Supervisor, orphan.Daemon, orphan.DaemonStart, orphan.Next = 0, st.Next, st.NextStart, 0
-		return instance{kind: kRunning, pid: st.Next, state: &orphan}
+	if in, ok := proven(st, false); ok {
+		return in
 	}
 	return instance{kind: kStale, pid: p.PID, state: st}
+}
+
+// proven is the daemon the sidecar st alone proves alive, when the
+// pidfile's lock does not: its recorded daemon or, after an overlapping
+// restart, the one started beside it. The supervisor is kept only when
+// withSupervisor and it is proved alive too; otherwise the daemon runs
+// without it (an orphan), and stop signals the daemon itself.
+func proven(st *runstate.State, withSupervisor bool) (instance, bool) {
+	if st == nil || st.Phase == runstate.Exited {
+		return instance{}, false
+	}
+	found := *st
+	if !withSupervisor || !proc.Same(st.Supervisor, st.SupervisorStart, true) {
+		found.Supervisor = 0
+	}
+	switch {
+	case st.Daemon > 1 && proc.Same(st.Daemon, st.DaemonStart, false):
+	case st.Next > 1 && proc.Same(st.Next, st.NextStart, false):
+		found.Daemon, found.DaemonStart, found.Next = st.Next, st.NextStart, 0
+	default:
+		return instance{}, false
+	}
+	kind := kRunning
+	if found.Supervisor != 0 && (st.Phase == runstate.Starting || st.Phase == runstate.Respawning || st.Phase == runstate.Restarting) {
+		kind = kStarting // as when the pidfile is there
+	}
+	return instance{kind: kind, pid: found.Daemon, state: &found}, true
 }
 
 // inspect finds the lock state and the PID. With PidFileByDaemon the lock
